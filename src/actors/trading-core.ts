@@ -1,0 +1,112 @@
+import type { Bar } from '../domain/bar.ts';
+import type { Logger } from '../domain/log.ts';
+import { fromCents } from '../domain/money.ts';
+import type { ExitReason, Side, Trade } from '../domain/trading.ts';
+import { TradingEngine, type Decision, type EngineState } from '../engine/engine.ts';
+import type { EngineSettings } from '../engine/settings.ts';
+import type { Strategy, StrategyDefinition, StrategyParams } from '../strategy/types.ts';
+import type { Repositories } from '../store/repositories.ts';
+import { ENGINE_FACT, EngineSnapshotSchema } from './engine-snapshot.ts';
+
+/** What changed in the engine's risk state on a bar or a fill, for the circuit breaker. */
+export type RiskEvent =
+  | { type: 'halted'; reason: 'daily_loss' | 'drawdown'; time: number; sessionStart: number; detail: string }
+  | { type: 'cooldown'; until: number; time: number }
+  | { type: 'tick'; time: number; sessionStart: number };
+
+/**
+ * The live side of the one trading core: the shared engine plus the strategy instance, with every
+ * change persisted as a fact (the engine snapshot) so a restart rebuilds the same state. The
+ * strategy actor feeds it bars; the position actor reports fills. It decides nothing the backtester
+ * would not decide: both call the same TradingEngine.
+ */
+export class TradingCore {
+  readonly engine: TradingEngine;
+  private readonly strategy: Strategy;
+  private readonly listeners = new Set<(e: RiskEvent) => void>();
+  lastBar: Bar | null = null;
+
+  constructor(
+    readonly settings: EngineSettings,
+    readonly strategyDef: StrategyDefinition,
+    readonly params: StrategyParams,
+    private readonly repos: Repositories,
+    private readonly log: Logger,
+  ) {
+    const restored = repos.facts.get(ENGINE_FACT, EngineSnapshotSchema) as EngineState | null;
+    this.engine = new TradingEngine(settings, { haltScope: 'session' }, restored ?? undefined);
+    this.strategy = strategyDef.create(params);
+    if (restored) log.info('core.restored', { position: restored.position?.side ?? 'flat', realised: fromCents(restored.realisedCents), halted: restored.halted });
+  }
+
+  onRisk(listener: (e: RiskEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Feeds history bars to the indicators only (no decisions). */
+  warmUp(bars: readonly Bar[]): void {
+    for (const b of bars) this.strategy.onBar(b.close, 'flat');
+  }
+
+  /** A closed bar: strategy advice → the engine's one decision; risk changes are announced. */
+  onBar(bar: Bar): Decision | null {
+    const s = this.engine.state;
+    const before = { halted: s.halted, blocked: s.sessionBlocked, pauseUntil: s.streak.pauseUntil };
+    this.lastBar = bar;
+    const signal = this.strategy.onBar(bar.close, this.engine.positionState);
+    const decision = this.engine.onBarClose(bar.time, bar.close, signal);
+    this.emit({ type: 'tick', time: bar.time, sessionStart: s.sessionStart });
+    if (s.halted && !before.halted) this.emit({ type: 'halted', reason: 'drawdown', time: bar.time, sessionStart: s.sessionStart, detail: `equity ${fromCents(s.equityCents)} is ${fromCents(s.peakEquityCents - s.equityCents)} below peak ${fromCents(s.peakEquityCents)}` });
+    else if (s.sessionBlocked && !before.blocked) this.emit({ type: 'halted', reason: 'daily_loss', time: bar.time, sessionStart: s.sessionStart, detail: `session P&L ${fromCents(s.sessionRealisedCents + this.engine.unrealisedCents(bar.close))}` });
+    this.persist(bar.time);
+    return decision;
+  }
+
+  entryFilled(side: Side, qty: number, price: number, time: number): void {
+    this.engine.openPosition(side, qty, price, time);
+    this.persist(time);
+  }
+
+  /** Closes the engine's position at a fill; journals the trade and its session P&L once. */
+  exitFilled(price: number, time: number, reason: ExitReason, refs: { entryRef: string | null; exitRef: string }): Trade {
+    const pauseBefore = this.engine.state.streak.pauseUntil;
+    const trade = this.engine.closePosition(price, time, reason);
+    this.repos.transaction(() => {
+      this.repos.recordClosedTrade({ ...trade, sessionStart: this.engine.state.sessionStart, ...refs }, time);
+      this.persist(time);
+    });
+    const until = this.engine.state.streak.pauseUntil;
+    if (until !== pauseBefore && until > time) this.emit({ type: 'cooldown', until, time });
+    return trade;
+  }
+
+  setPaused(paused: boolean, time: number): void {
+    this.engine.state.paused = paused;
+    this.persist(time);
+  }
+
+  /** Manual or supervisor halt: no new entries until reset. */
+  halt(time: number): void {
+    this.engine.state.halted = true;
+    this.persist(time);
+  }
+
+  /** Clears every risk block (an operator's reset): halt, daily block, loss-streak pause; the drawdown peak restarts at today's equity. */
+  resetRisk(time: number): void {
+    const s = this.engine.state;
+    s.halted = false;
+    s.sessionBlocked = false;
+    s.streak = { losses: 0, pauseUntil: 0 };
+    s.peakEquityCents = s.equityCents;
+    this.persist(time);
+  }
+
+  private emit(e: RiskEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private persist(time: number): void {
+    this.repos.facts.set(ENGINE_FACT, EngineSnapshotSchema, this.engine.state, time);
+  }
+}

@@ -1,0 +1,80 @@
+import type { AnyActorRef, InspectionEvent } from 'xstate';
+import type { Repositories } from '../store/repositories.ts';
+import { BREAKER_FACT, BreakerContextSchema } from './breaker-fact.ts';
+import type { Clock } from './clock.ts';
+
+export interface TransitionRecord {
+  readonly time: number;
+  readonly actor: string;
+  readonly from: string;
+  readonly to: string;
+  readonly event: string;
+}
+
+/** A state value as one dotted string: { open: 'long' } → "open.long". */
+export function stateString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${k}.${stateString(v)}`).join(',');
+  return String(value);
+}
+
+const BUFFER = 500;
+const KEEP_PER_ACTOR = 5000;
+
+/**
+ * Watches the actor system through XState's inspection API: every state change of a child with a
+ * systemId goes into a bounded in-memory buffer (for live views) and into SQLite (for replay);
+ * the breaker's context is persisted as a fact whenever it changes.
+ */
+export class TransitionLog {
+  private readonly buffer: TransitionRecord[] = [];
+  private readonly last = new Map<AnyActorRef, string>();
+  private readonly listeners = new Set<(r: TransitionRecord) => void>();
+  private writes = 0;
+  private breakerJson = '';
+
+  constructor(
+    private readonly repos: Repositories,
+    private readonly clock: Clock,
+    /** Ids of the actors to record (the supervisor's children). */
+    private readonly actors: ReadonlySet<string>,
+  ) {}
+
+  observe(e: InspectionEvent): void {
+    if (e.type !== '@xstate.snapshot') return;
+    const ref = e.actorRef as AnyActorRef;
+    const actor = ref.id;
+    const snapshot = e.snapshot as { value?: unknown; context?: unknown };
+    if (!this.actors.has(actor) || snapshot.value === undefined) return;
+    const to = stateString(snapshot.value);
+    const from = this.last.get(ref);
+    if (actor === 'circuitBreaker' && snapshot.context) this.persistBreaker(snapshot.context);
+    if (from === to) return;
+    this.last.set(ref, to);
+    const record: TransitionRecord = { time: this.clock.now(), actor, from: from ?? '(start)', to, event: e.event.type };
+    this.buffer.push(record);
+    if (this.buffer.length > BUFFER) this.buffer.shift();
+    this.repos.transitions.append({ time: record.time, actor, fromState: record.from, toState: to, eventType: record.event });
+    if (++this.writes % 1000 === 0) this.repos.transitions.prune(KEEP_PER_ACTOR);
+    for (const l of this.listeners) l(record);
+  }
+
+  recent(actor?: string): TransitionRecord[] {
+    return actor === undefined ? [...this.buffer] : this.buffer.filter((r) => r.actor === actor);
+  }
+
+  onTransition(listener: (r: TransitionRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Only on change: the breaker sees a Tick every bar, and most change nothing. */
+  private persistBreaker(context: unknown): void {
+    const c = context as Record<string, unknown>;
+    const fact = { reason: c.reason, detail: c.detail, until: c.until, session: c.session, since: c.since };
+    const json = JSON.stringify(fact);
+    if (json === this.breakerJson) return;
+    this.breakerJson = json;
+    this.repos.facts.set(BREAKER_FACT, BreakerContextSchema, fact as never, this.clock.now());
+  }
+}

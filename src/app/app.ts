@@ -1,0 +1,35 @@
+import * as commands from './commands.ts';
+import type { CommandDeps } from './commands.ts';
+import * as queries from './queries.ts';
+import type { QueryDeps } from './queries.ts';
+import type { CommandSource } from './types.ts';
+
+export type AppDeps = QueryDeps & CommandDeps;
+
+/**
+ * The one facade every operator channel (dashboard, JSON API, Telegram) goes through: queries read
+ * the actors' snapshots and the store; commands are idempotent, audited, and say what happened.
+ */
+export function createApp(d: AppDeps) {
+  return {
+    status: () => queries.status(d),
+    positions: () => {
+      const p = queries.position(d);
+      return p ? [p] : [];
+    },
+    pnl: () => queries.pnl(d),
+    trades: (page: { limit: number; offset?: number }) => d.repos.trades.recent({ limit: page.limit, offset: page.offset ?? 0 }),
+    tradeCount: () => d.repos.trades.count(),
+    breakers: () => queries.breakers(d),
+    actors: () => queries.actors(d),
+    transitions: (actor?: string) => d.system.transitions.recent(actor),
+    runs: (page: { limit: number; offset?: number }) => d.repos.runs.listRuns({ limit: page.limit, offset: page.offset ?? 0 }),
+    run: (id: number) => d.repos.runs.getRun(id),
+    flatten: (source: CommandSource) => commands.flatten(d, source),
+    pause: (source: CommandSource) => commands.pause(d, source),
+    resume: (source: CommandSource) => commands.resume(d, source),
+    resetBreaker: (source: CommandSource) => commands.resetBreaker(d, source),
+  };
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,66 @@
+import type { Trade } from '../domain/trading.ts';
+
+/**
+ * Metrics of a run. Dollars are numbers to the cent; undefined values (no trades, no losses,
+ * a single session) are null. Definitions are in README "Backtest assumptions".
+ */
+export interface Metrics {
+  readonly trades: number;
+  /** Fraction of trades with P&L > 0 (0.55). */
+  readonly winRate: number | null;
+  readonly netPnl: number;
+  readonly grossProfit: number;
+  readonly grossLoss: number;
+  readonly profitFactor: number | null;
+  readonly expectancy: number | null;
+  readonly maxDrawdown: number;
+  /** Percent of the peak the max drawdown was measured from (4.25). */
+  readonly maxDrawdownPct: number;
+  readonly sharpe: number | null;
+  readonly sortino: number | null;
+  readonly avgHoldMinutes: number | null;
+}
+
+/** Equity at the last bar of each session (after the end-of-data close for the last one). */
+export interface EquityPoint {
+  readonly time: number;
+  readonly equity: number;
+}
+
+export type Params = Readonly<Record<string, number>>;
+
+export interface RunInfo {
+  readonly strategy: string;
+  readonly params: Params;
+  readonly bars: number;
+  /** Open time of the first and last traded bar, epoch ms. */
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface BacktestResult {
+  readonly run: RunInfo;
+  readonly metrics: Metrics;
+  readonly trades: readonly Trade[];
+  readonly equity: readonly EquityPoint[];
+}
+
+export type Objective = 'sharpe' | 'sortino' | 'netPnl' | 'profitFactor' | 'expectancy';
+
+/** One parameter set of a grid search. `rank` is null when it had fewer trades than the minimum. */
+export interface GridRow {
+  readonly params: Params;
+  readonly metrics: Metrics;
+  readonly rank: number | null;
+}
+
+export interface WalkForwardFold {
+  readonly fold: number;
+  readonly train: { readonly from: number; readonly to: number; readonly bars: number };
+  readonly test: { readonly from: number; readonly to: number; readonly bars: number };
+  /** Best parameters on the training part, or null when no set reached the minimum trade count. */
+  readonly params: Params | null;
+  readonly trainMetrics: Metrics | null;
+  readonly testMetrics: Metrics | null;
+  readonly testTrades: readonly Trade[];
+}

@@ -1,0 +1,66 @@
+import { benchBacktest, benchGrid } from '../bench/backtest.ts';
+import { benchNumpyZScore } from '../bench/numpy.ts';
+import { benchZScore } from '../bench/zscore.ts';
+import { table } from '../backtest/report.ts';
+import { parseCommand, runMain } from './args.ts';
+
+const spec = {
+  name: 'bench',
+  summary: 'measure backtest, grid search and Z-Score speed and print the figures',
+  usage: 'bun run bench [--json] [--quick]',
+  options: { json: { type: 'boolean' }, quick: { type: 'boolean' } },
+  help: { json: 'print one JSON object of figures', quick: 'smaller inputs (a smoke run, not for the README)' },
+} as const;
+
+const fmt = (v: number | null, digits = 2) => (v === null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits }));
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseCommand(spec, argv);
+  if (!parsed) return 0;
+  const quick = parsed.values.quick === true;
+  const log = (s: string) => parsed.values.json || process.stderr.write(`${s}\n`);
+
+  log('backtest: 1,000,000 bars…');
+  const bt = benchBacktest(quick ? { bars: 100_000, runs: 3 } : {});
+  log('grid search: 125 sets over a year of bars, serial then on workers…');
+  const grid = await benchGrid(quick ? { bars: 35_000 } : {});
+  log('z-score kernels…');
+  const z = await benchZScore(quick ? { n: 1_000_000, runs: 3 } : {});
+  const numpyNs = benchNumpyZScore(quick ? 1_000_000 : 10_000_000, 20);
+
+  const figures = {
+    backtestBarsPerSec: Math.round(bt.backtestBarsPerSec),
+    gridSeconds: Number(grid.gridSeconds.toFixed(3)),
+    gridWorkerSpeedup: Number(grid.gridWorkerSpeedup.toFixed(2)),
+    zscoreImpl: z.zscoreImpl,
+    zscoreNativeNsPerEl: z.zscoreNativeNsPerEl,
+    zscoreTsNsPerEl: z.zscoreTsNsPerEl,
+    zscorePushNativeNs: z.zscorePushNativeNs,
+    zscorePushTsNs: z.zscorePushTsNs,
+    zscoreMemcpyNsPerEl: z.memcpyNsPerEl,
+    zscoreNumpyNsPerEl: numpyNs,
+  };
+  if (parsed.values.json) {
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+    return 0;
+  }
+  const rows: string[][] = [
+    ['Backtest, Z-Score, full engine path', `${fmt(bt.backtestBarsPerSec, 0)} bars/s`, `${fmt(bt.bars, 0)} bars, ${bt.trades} trades, one core`],
+    ['Grid search 125 sets, serial', `${fmt(grid.gridSerialSeconds, 3)} s`, `${fmt(grid.bars, 0)} bars`],
+    [`Grid search 125 sets, ${grid.gridWorkers} workers`, `${fmt(grid.gridSeconds, 3)} s`, `speed-up ${fmt(grid.gridWorkerSpeedup)}×`],
+    ...z.rows.map((r) => [r.name, `${fmt(r.nsPerEl, 2)} ns/el`, `${fmt(r.elPerSec / 1e6, 1)} M el/s`]),
+    ...(numpyNs === null ? [] : [['z-score NumPy sliding window (python3)', `${fmt(numpyNs, 2)} ns/el`, 'reference, not used']]),
+  ];
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null ? '—' : `${fmt(b / a, 1)}×`);
+  const native = z.zscoreNativeNsPerEl;
+  const ratios = [
+    `native batch vs TypeScript batch: ${ratio(native, z.zscoreTsNsPerEl)} faster`,
+    `native batch vs memory copy: ${native === null ? '—' : fmt(native / z.memcpyNsPerEl, 1)}× the copy's time`,
+    `native batch vs NumPy: ${ratio(native, numpyNs)} faster`,
+    `live push: ${z.zscorePushNativeNs !== null && z.zscorePushNativeNs > z.zscorePushTsNs ? 'TypeScript (a Node-API call costs more than the whole update)' : 'native'}`,
+  ];
+  process.stdout.write(`${table(['Benchmark', 'Result', 'Notes'], rows)}\n\n${ratios.join('\n')}\nZ-Score batch implementation in use: ${z.zscoreImpl}\n`);
+  return 0;
+}
+
+await runMain(main);

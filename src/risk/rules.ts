@@ -1,0 +1,62 @@
+import { dollarsToTicks, fromTicks, toCents, toTicks } from '../domain/money.ts';
+import { MINUTE } from '../domain/session.ts';
+import type { Side } from '../domain/trading.ts';
+
+/**
+ * Pure risk rules. Money in integer cents, times in epoch ms. Each rule is a predicate or a small
+ * state transition so the backtester and the live actors apply exactly the same arithmetic.
+ */
+
+/** NautilusTrader-style trading states: ACTIVE trades; REDUCING may only exit; HALTED does nothing new. */
+export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
+
+export interface BracketLevels {
+  readonly stop: number;
+  readonly target: number;
+}
+
+/** Stop and target at entry ∓/± (dollars per contract / $5) points, on the tick grid. */
+export function bracketLevels(side: Side, entryPrice: number, stopLossPerContract: number, takeProfitPerContract: number): BracketLevels {
+  const entry = toTicks(entryPrice);
+  const stopTicks = dollarsToTicks(stopLossPerContract);
+  const targetTicks = dollarsToTicks(takeProfitPerContract);
+  return side === 'long'
+    ? { stop: fromTicks(entry - stopTicks), target: fromTicks(entry + targetTicks) }
+    : { stop: fromTicks(entry + stopTicks), target: fromTicks(entry - targetTicks) };
+}
+
+export function drawdownBreached(peakEquityCents: number, equityCents: number, maxDrawdown: number): boolean {
+  return peakEquityCents - equityCents >= toCents(maxDrawdown);
+}
+
+export function dailyLossBreached(sessionPnlCents: number, dailyLossLimit: number): boolean {
+  return sessionPnlCents <= -toCents(dailyLossLimit);
+}
+
+export function holdExpired(barTime: number, entryTime: number, maxHoldMinutes: number): boolean {
+  return barTime - entryTime >= maxHoldMinutes * MINUTE;
+}
+
+export function positionSize(contracts: number, maxContracts: number): number {
+  return Math.max(0, Math.min(contracts, maxContracts));
+}
+
+/** Consecutive losing trades and the entry pause they cause. */
+export interface LossStreak {
+  readonly losses: number;
+  /** Entries are blocked while bar time < pauseUntil (epoch ms; 0 = none). */
+  readonly pauseUntil: number;
+}
+
+export const NO_STREAK: LossStreak = { losses: 0, pauseUntil: 0 };
+
+/**
+ * A losing trade (P&L < 0) extends the streak; at `limit` losses in a row entries pause for
+ * `pauseMinutes` from that trade's exit and the count starts again. A trade with P&L ≥ 0 resets it.
+ */
+export function afterTrade(streak: LossStreak, pnlCents: number, exitTime: number, limit: number, pauseMinutes: number): LossStreak {
+  if (pnlCents >= 0) return { losses: 0, pauseUntil: streak.pauseUntil };
+  const losses = streak.losses + 1;
+  if (losses >= limit) return { losses: 0, pauseUntil: exitTime + pauseMinutes * MINUTE };
+  return { losses, pauseUntil: streak.pauseUntil };
+}

@@ -1,0 +1,47 @@
+import * as v from 'valibot';
+import { createZScore, rollingZScore } from '../indicators/zscore.ts';
+import { reversionSignal } from './thresholds.ts';
+import type { ColumnCache, Strategy, StrategyDefinition, StrategyParams } from './types.ts';
+
+/**
+ * Z-Score mean reversion. z of the close against the last `lookback` closes (see indicators):
+ * flat and z ≤ −entry → long; z ≥ +entry → short; a long exits when z ≥ −exit; a short when z ≤ +exit.
+ */
+const schema = v.strictObject({
+  lookback: v.optional(v.pipe(v.number(), v.integer('lookback must be a whole number of bars'), v.minValue(2), v.maxValue(10_000)), 20),
+  entry: v.optional(v.pipe(v.number(), v.gtValue(0, 'entry must be above 0')), 2.0),
+  exit: v.optional(v.pipe(v.number(), v.minValue(0)), 0.5),
+});
+
+export const zscoreStrategy: StrategyDefinition = {
+  name: 'zscore',
+  description: 'Z-Score mean reversion (lookback, entry σ, exit σ)',
+  schema,
+  defaults: { lookback: 20, entry: 2.0, exit: 0.5 },
+  defaultGrid: {
+    lookback: [10, 20, 30, 40, 50],
+    entry: [1.5, 2, 2.5, 3, 3.5],
+    exit: [0, 0.25, 0.5, 0.75, 1],
+  },
+  check(p) {
+    return p.exit! >= p.entry! ? [{ param: 'exit', message: `exit (${p.exit}) must be below entry (${p.entry}), or a position would exit on the bar it enters` }] : [];
+  },
+  warmupBars: (p) => p.lookback!,
+  create(p: StrategyParams, batch?: ColumnCache): Strategy {
+    const lookback = p.lookback!;
+    const entry = p.entry!;
+    const exit = p.exit!;
+    if (batch) {
+      const z = batch.get(`zscore:${lookback}`, () => rollingZScore(batch.series.close, lookback));
+      let i = 0;
+      return { onBar: (_close, position) => reversionSignal(z[i++]!, position, 0, entry, exit) };
+    }
+    const zs = createZScore(lookback);
+    return {
+      onBar(close, position) {
+        const z = zs.push(close);
+        return reversionSignal(z ?? Number.NaN, position, 0, entry, exit);
+      },
+    };
+  },
+};

@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'bun:test';
+import { expandGrid, rankRows } from '../../src/backtest/grid.ts';
+import { gridSearch } from '../../src/backtest/grid-search.ts';
+import { runBacktest } from '../../src/backtest/run.ts';
+import type { Metrics } from '../../src/backtest/types.ts';
+import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/settings.ts';
+import { simulateBars } from '../../src/market/simulator.ts';
+import { zscoreStrategy } from '../../src/strategy/zscore.ts';
+
+const m = (over: Partial<Metrics>): Metrics => ({
+  trades: 50, winRate: 0.5, netPnl: 0, grossProfit: 0, grossLoss: 0, profitFactor: null, expectancy: null, maxDrawdown: 0, maxDrawdownPct: 0, sharpe: null, sortino: null, avgHoldMinutes: null, ...over,
+});
+
+describe('grid expansion and ranking', () => {
+  test('the example grid of 5 × 5 × 5 values gives 125 sets over the defaults, in a stable order', () => {
+    const sets = expandGrid(zscoreStrategy.defaultGrid, zscoreStrategy.defaults);
+    expect(sets).toHaveLength(125);
+    expect(sets[0]).toEqual({ lookback: 10, entry: 1.5, exit: 0 });
+    expect(sets[124]).toEqual({ lookback: 50, entry: 3.5, exit: 1 });
+    expect(expandGrid({ lookback: [30] }, zscoreStrategy.defaults)).toEqual([{ lookback: 30, entry: 2, exit: 0.5 }]);
+  });
+
+  test('ranks by the objective, best first; sets under the minimum trade count are unranked and last; null objectives sort after numbers', () => {
+    const rows = rankRows(
+      [
+        { params: { a: 1 }, metrics: m({ sharpe: 1 }) },
+        { params: { a: 2 }, metrics: m({ sharpe: 3, trades: 10 }) },
+        { params: { a: 3 }, metrics: m({ sharpe: null }) },
+        { params: { a: 4 }, metrics: m({ sharpe: 2 }) },
+      ],
+      'sharpe',
+      30,
+    );
+    expect(rows.map((r) => [r.params.a, r.rank])).toEqual([[4, 1], [1, 2], [3, 3], [2, null]]);
+  });
+});
+
+describe('grid search', () => {
+  const series = simulateBars({ days: 15, seed: 3, regime: 'switching' });
+  const job = { series, strategy: 'zscore', settings: DEFAULT_ENGINE_SETTINGS, from: 0, to: series.length };
+  const sets = expandGrid({ lookback: [10, 20, 30], entry: [1.5, 2.5], exit: [0, 0.5] }, zscoreStrategy.defaults);
+
+  test('every row equals what a single backtest gives for the same parameters and data', async () => {
+    const rows = await gridSearch(job, sets, { workers: 2 });
+    expect(rows).toHaveLength(sets.length);
+    for (const [i, params] of sets.entries()) {
+      const single = runBacktest({ series, strategy: zscoreStrategy, params, settings: DEFAULT_ENGINE_SETTINGS });
+      expect(rows[i]).toEqual(single.metrics);
+    }
+    expect(rows.some((r) => r.trades > 0)).toBe(true);
+  });
+
+  test('workers and the in-thread path give identical results, with progress reported for every set', async () => {
+    const progress: number[] = [];
+    const parallel = await gridSearch(job, sets, { workers: 2, onProgress: (done) => progress.push(done) });
+    const serial = await gridSearch(job, sets, { workers: 0 });
+    expect(parallel).toEqual(serial);
+    expect(progress).toEqual(sets.map((_, i) => i + 1));
+  });
+
+  test('an invalid parameter set fails the search with a message naming it', async () => {
+    await expect(gridSearch(job, [{ lookback: 1, entry: 2, exit: 0.5 }], { workers: 1 })).rejects.toThrow(/lookback/);
+  });
+});

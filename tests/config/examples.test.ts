@@ -1,0 +1,62 @@
+import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/load.ts';
+import { defaultConfig, LIVE_CONFIRMATION, settingPaths } from '../../src/config/schema.ts';
+
+const configDir = join(import.meta.dir, '../../config');
+const example = join(configDir, 'config.example.yaml');
+const paperExample = join(configDir, 'paper.example.yaml');
+
+function has(raw: unknown, path: string): boolean {
+  let node = raw;
+  for (const key of path.split('.')) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+describe('config.example.yaml', () => {
+  test('validates with zero issues', () => {
+    expect(loadConfig({ path: example, env: {} }).issues).toEqual([]);
+  });
+
+  test('shows exactly the defaults, so it documents them truthfully', () => {
+    expect(loadConfig({ path: example, env: {} }).config).toEqual(defaultConfig());
+  });
+
+  test('writes out every setting (liveConfirm as a comment, since setting it outside live mode is warned about)', () => {
+    const text = readFileSync(example, 'utf8');
+    const raw = Bun.YAML.parse(text);
+
+    const missing = settingPaths().filter((p) => p !== 'liveConfirm' && !has(raw, p));
+
+    expect(missing).toEqual([]);
+    expect(text).toContain(`# liveConfirm: ${LIVE_CONFIRMATION}`);
+  });
+
+  test('names the environment variables that hold the secrets', () => {
+    const text = readFileSync(example, 'utf8');
+
+    expect(text).toContain('QS_DASHBOARD_TOKEN');
+    expect(text).toContain('TELEGRAM_BOT_TOKEN');
+  });
+});
+
+describe('paper.example.yaml', () => {
+  test('validates with no errors', () => {
+    const { issues } = loadConfig({ path: paperExample, env: {} });
+
+    expect(issues.filter((i) => i.level !== 'warning')).toEqual([]);
+  });
+
+  test('is a paper config against a local gateway with a DU account', () => {
+    const { config } = loadConfig({ path: paperExample, env: {} });
+
+    expect(config.mode).toBe('paper');
+    expect(config.ib.host).toBe('127.0.0.1');
+    expect(config.ib.port).toBe(4002);
+    expect(config.ib.account).toMatch(/^DU\d+$/);
+  });
+});
