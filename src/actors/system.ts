@@ -1,4 +1,4 @@
-import { createActor, fromPromise, type AnyActorRef, type InspectionEvent } from 'xstate';
+import { createActor, fromPromise, waitFor, type AnyActorRef, type InspectionEvent } from 'xstate';
 import type { Broker } from '../broker/port.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../domain/log.ts';
@@ -155,6 +155,9 @@ export function createTradingSystem(deps: TradingSystemDeps) {
   const strategy = strategyMachine.provide({
     actors: {
       loadHistory: fromPromise(async () => {
+        // History needs a live connection; a warm-up that starts first waits for it.
+        const conn = get('connection');
+        if (conn) await waitFor(conn, (snap) => snap.matches('ready') || snap.matches('degraded'), { timeout: 120_000 });
         const bars = await broker.history(config.trading.barMinutes, deps.warmupBars);
         core.warmUp(bars);
         log.info('strategy.warmed_up', { bars: bars.length });
@@ -237,6 +240,12 @@ export function createTradingSystem(deps: TradingSystemDeps) {
     /** No new entries from now on (shutdown). */
     stopEntries(): void {
       accepting = false;
+    },
+    /** Disconnects on purpose: the connection actor goes to `disconnected` without raising "lost". */
+    async disconnect(): Promise<void> {
+      const conn = get('connection');
+      send('connection', { type: 'Disconnect' });
+      if (conn) await waitFor(conn, (snap) => snap.matches('disconnected'), { timeout: 5_000 }).catch(() => undefined);
     },
     stop(): void {
       unroute();

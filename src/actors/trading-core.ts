@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import type { Bar } from '../domain/bar.ts';
 import type { Logger } from '../domain/log.ts';
 import { fromCents } from '../domain/money.ts';
@@ -7,6 +8,8 @@ import type { EngineSettings } from '../engine/settings.ts';
 import type { Strategy, StrategyDefinition, StrategyParams } from '../strategy/types.ts';
 import type { Repositories } from '../store/repositories.ts';
 import { ENGINE_FACT, EngineSnapshotSchema } from './engine-snapshot.ts';
+
+const LAST_BAR_FACT = 'lastDecidedBar';
 
 /** What changed in the engine's risk state on a bar or a fill, for the circuit breaker. */
 export type RiskEvent =
@@ -25,6 +28,8 @@ export class TradingCore {
   private readonly strategy: Strategy;
   private readonly listeners = new Set<(e: RiskEvent) => void>();
   lastBar: Bar | null = null;
+  /** Open time of the last bar the engine decided on: a bar re-sent after a crash only updates indicators. */
+  private lastDecided: number;
 
   constructor(
     readonly settings: EngineSettings,
@@ -36,6 +41,7 @@ export class TradingCore {
     const restored = repos.facts.get(ENGINE_FACT, EngineSnapshotSchema) as EngineState | null;
     this.engine = new TradingEngine(settings, { haltScope: 'session' }, restored ?? undefined);
     this.strategy = strategyDef.create(params);
+    this.lastDecided = repos.facts.get(LAST_BAR_FACT, v.number()) ?? Number.NEGATIVE_INFINITY;
     if (restored) log.info('core.restored', { position: restored.position?.side ?? 'flat', realised: fromCents(restored.realisedCents), halted: restored.halted });
   }
 
@@ -51,6 +57,11 @@ export class TradingCore {
 
   /** A closed bar: strategy advice → the engine's one decision; risk changes are announced. */
   onBar(bar: Bar): Decision | null {
+    if (bar.time <= this.lastDecided) {
+      this.strategy.onBar(bar.close, this.engine.positionState);
+      this.log.info('core.bar_replayed', { time: new Date(bar.time).toISOString(), note: 'decided before a restart; indicators only' });
+      return null;
+    }
     const s = this.engine.state;
     const before = { halted: s.halted, blocked: s.sessionBlocked, pauseUntil: s.streak.pauseUntil };
     this.lastBar = bar;
@@ -59,7 +70,11 @@ export class TradingCore {
     this.emit({ type: 'tick', time: bar.time, sessionStart: s.sessionStart });
     if (s.halted && !before.halted) this.emit({ type: 'halted', reason: 'drawdown', time: bar.time, sessionStart: s.sessionStart, detail: `equity ${fromCents(s.equityCents)} is ${fromCents(s.peakEquityCents - s.equityCents)} below peak ${fromCents(s.peakEquityCents)}` });
     else if (s.sessionBlocked && !before.blocked) this.emit({ type: 'halted', reason: 'daily_loss', time: bar.time, sessionStart: s.sessionStart, detail: `session P&L ${fromCents(s.sessionRealisedCents + this.engine.unrealisedCents(bar.close))}` });
-    this.persist(bar.time);
+    this.lastDecided = bar.time;
+    this.repos.transaction(() => {
+      this.repos.facts.set(LAST_BAR_FACT, v.number(), bar.time, bar.time);
+      this.persist(bar.time);
+    });
     return decision;
   }
 

@@ -18,11 +18,6 @@ export async function advance(clock: SimulatedClock, ms: number): Promise<void> 
   await flush();
 }
 
-/** Moves time forward in steps, letting promises settle after each, for runs of several timers. */
-export async function advanceInSteps(clock: SimulatedClock, ms: number, stepMs: number): Promise<void> {
-  for (let done = 0; done < ms; done += stepMs) await advance(clock, Math.min(stepMs, ms - done));
-}
-
 export interface Recorded<N extends string> {
   readonly name: N;
   readonly params: unknown;
@@ -35,7 +30,6 @@ export interface Recorded<N extends string> {
 export function actionSpy<const N extends string>(names: readonly N[]) {
   const calls: Recorded<N>[] = [];
   // `any` params: each machine types its own action params; the spy only records them.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   type Impl = (_: unknown, params: any) => void;
   const actions = Object.fromEntries(names.map((name) => [name, ((_, params) => void calls.push({ name, params })) as Impl])) as Record<N, Impl>;
   return {
@@ -74,13 +68,23 @@ export interface PendingCall<T, I> {
 export function controlledPromise<T, I = NonReducibleUnknown>() {
   const calls: PendingCall<T, I>[] = [];
   const logic = fromPromise<T, I>(({ input, signal }) => new Promise<T>((resolve, reject) => void calls.push({ input, signal, resolve, reject })));
+  const last = (): PendingCall<T, I> => {
+    const call = calls.at(-1);
+    if (!call) throw new Error('the actor was never invoked');
+    return call;
+  };
   return {
     logic,
     calls,
-    last(): PendingCall<T, I> {
-      const call = calls.at(-1);
-      if (!call) throw new Error('the actor was never invoked');
-      return call;
+    last,
+    /** Settles the latest invocation and lets the machine react to it. */
+    async resolve(value: T): Promise<void> {
+      last().resolve(value);
+      await flush();
+    },
+    async reject(error: unknown): Promise<void> {
+      last().reject(error);
+      await flush();
     },
   };
 }

@@ -2,13 +2,16 @@ import { describe, expect, test } from 'bun:test';
 import { createActor, SimulatedClock } from 'xstate';
 import { positionMachine, type OpenRefs, type PositionEvent } from '../../src/actors/position.machine.ts';
 import type { Fill, OrderAction, OrderStatus } from '../../src/domain/trading.ts';
-import { actionSpy, advance, controlledPromise, flush } from './helpers.ts';
+import { actionSpy, advance, controlledPromise } from './helpers.ts';
 
 const ACK_TIMEOUT = 5000;
 const T0 = Date.parse('2026-01-06T14:30:00Z');
 
-/** A position actor with recorded side effects and hand-settled cancelAll / confirmFlat. */
-function harness() {
+/**
+ * A position actor with recorded side effects and hand-settled cancelAll / confirmFlat, started
+ * 'reconciling' (as booted), 'flat', or 'long' 1 through entry E1 (the calls on the way forgotten).
+ */
+function harness(start: 'reconciling' | 'flat' | 'long' = 'flat') {
   const clock = new SimulatedClock();
   const spy = actionSpy(['placeEntry', 'openedPosition', 'placeExit', 'cancelOrders', 'adoptEntry', 'closedPosition', 'alert', 'requestReconcile']);
   const cancelAll = controlledPromise<void>();
@@ -19,37 +22,33 @@ function harness() {
     clock,
     spy,
     cancelAll,
+    confirmFlat,
     send: (event: PositionEvent) => actor.send(event),
     state: () => actor.getSnapshot().value,
     context: () => actor.getSnapshot().context,
-    /** The broker reports a fill; returns it for assertions. */
     fill(orderRef: string, action: OrderAction, price: number): Fill {
       const fill: Fill = { orderRef, execId: `exec-${orderRef}`, action, qty: 1, price, time: T0, commissionCents: 62 };
       actor.send({ type: 'OrderFilled', fill });
       return fill;
     },
-    update: (ref: string, status: OrderStatus, message?: string) =>
-      actor.send({ type: 'OrderUpdated', update: { ref, status, filledQty: 0, avgFillPrice: null, time: T0, ...(message ? { message } : {}) } }),
+    update: (ref: string, status: OrderStatus, message?: string) => actor.send({ type: 'OrderUpdated', update: { ref, status, filledQty: 0, avgFillPrice: null, time: T0, message } }),
     enterLong: () => actor.send({ type: 'Enter', side: 'long', qty: 1, ref: 'E1' }),
     flat: () => actor.send({ type: 'Reconciled', position: null }),
-    /** Flat → long 1 through entry ref E1 at 5000.25; forgets the calls made on the way. */
-    openLong() {
-      h.flat();
-      h.enterLong();
-      h.update('E1', 'submitted');
-      h.fill('E1', 'buy', 5000.25);
-      expect(h.state()).toEqual({ open: 'long' });
-      spy.clear();
-    },
-    cancelled: () => (cancelAll.last().resolve(), flush()),
-    confirmed: (flat: boolean) => (confirmFlat.last().resolve(flat), flush()),
   };
+  if (start !== 'reconciling') h.flat();
+  if (start === 'long') {
+    h.enterLong();
+    h.update('E1', 'submitted');
+    h.fill('E1', 'buy', 5000.25);
+    expect(h.state()).toEqual({ open: 'long' });
+    spy.clear();
+  }
   return h;
 }
 
 describe('reconciling', () => {
   test('boots reconciling and goes flat when the broker shows no position', () => {
-    const h = harness();
+    const h = harness('reconciling');
     expect(h.state()).toBe('reconciling');
 
     h.flat();
@@ -58,7 +57,7 @@ describe('reconciling', () => {
   });
 
   test('a reconciled position opens with its refs and something to close', () => {
-    const h = harness();
+    const h = harness('reconciling');
     const position: OpenRefs = { side: 'short', qty: 2, entryRef: 'E7', stopRef: 'E7-S', targetRef: 'E7-T' };
 
     h.send({ type: 'Reconciled', position });
@@ -71,7 +70,6 @@ describe('reconciling', () => {
 describe('entering', () => {
   test('Enter places the entry; the ack moves it to working; the fill opens the position with its bracket', () => {
     const h = harness();
-    h.flat();
 
     h.enterLong();
     expect(h.state()).toEqual({ entering: 'awaitingAck' });
@@ -89,7 +87,6 @@ describe('entering', () => {
     ['refused before sending', (h: ReturnType<typeof harness>) => h.send({ type: 'OrderRefused', ref: 'E1', message: 'not connected' }), 'entry refused: not connected'],
   ])('an entry %s goes back to flat and alerts', (_, refuse, message) => {
     const h = harness();
-    h.flat();
     h.enterLong();
 
     refuse(h);
@@ -101,7 +98,6 @@ describe('entering', () => {
 
   test('no ack within the time-out: cancel the entry, alert and reconcile', async () => {
     const h = harness();
-    h.flat();
     h.enterLong();
 
     await advance(h.clock, ACK_TIMEOUT - 1);
@@ -115,7 +111,6 @@ describe('entering', () => {
 
   test('once acknowledged the entry may work as long as it takes', async () => {
     const h = harness();
-    h.flat();
     h.enterLong();
     h.update('E1', 'submitted');
 
@@ -128,8 +123,7 @@ describe('entering', () => {
 
 describe('open', () => {
   test.each([['E1-S', 4998.25, 'stop'], ['E1-T', 5003.25, 'target']])('the bracket order %s filling closes the position with reason %s', (ref, price, reason) => {
-    const h = harness();
-    h.openLong();
+    const h = harness('long');
 
     const exit = h.fill(ref, 'sell', price);
 
@@ -138,8 +132,7 @@ describe('open', () => {
   });
 
   test('Exit cancels the bracket, places the exit, and its fill closes with the exit reason', () => {
-    const h = harness();
-    h.openLong();
+    const h = harness('long');
 
     h.send({ type: 'Exit', reason: 'max_hold', ref: 'X1' });
     expect(h.state()).toBe('exiting');
@@ -152,8 +145,7 @@ describe('open', () => {
   });
 
   test('a bracket fill that beats the cancel closes the position and withdraws the market exit', () => {
-    const h = harness();
-    h.openLong();
+    const h = harness('long');
     h.send({ type: 'Exit', reason: 'signal', ref: 'X1' });
     h.spy.clear();
 
@@ -167,22 +159,21 @@ describe('open', () => {
 });
 
 describe('flatten', () => {
-  test.each([
+  test.each<[boolean, 'flat' | 'reconciling', string, number]>([
     [true, 'flat', 'flatten complete: the broker shows no position', 0],
     [false, 'reconciling', 'flatten: the broker still shows a position; reconciling', 1],
   ])('while open: cancel everything, close at market, and the broker confirming flat=%p → %s', async (confirmedFlat, end, message, reconciles) => {
-    const h = harness();
-    h.openLong();
+    const h = harness('long');
 
     h.send({ type: 'Flatten', ref: 'F1' });
     expect(h.state()).toEqual({ flattening: 'cancelling' });
-    await h.cancelled();
+    await h.cancelAll.resolve();
     expect(h.state()).toEqual({ flattening: 'closing' });
     expect(h.spy.of('placeExit')).toEqual([{ ref: 'F1', side: 'long', qty: 1, reason: 'flatten' }]);
     const exit = h.fill('F1', 'sell', 4999.5);
     expect(h.state()).toEqual({ flattening: 'confirming' });
     expect(h.spy.of('closedPosition')).toEqual([{ fill: exit, reason: 'flatten', entryRef: 'E1' }]);
-    await h.confirmed(confirmedFlat);
+    await h.confirmFlat.resolve(confirmedFlat);
 
     expect(h.state()).toBe(end);
     expect(h.spy.of('alert')).toEqual([{ message }]);
@@ -191,12 +182,11 @@ describe('flatten', () => {
 
   test('while flat: cancels, confirms, and places no order', async () => {
     const h = harness();
-    h.flat();
 
     h.send({ type: 'Flatten', ref: 'F1' });
-    await h.cancelled();
+    await h.cancelAll.resolve();
     expect(h.state()).toEqual({ flattening: 'confirming' });
-    await h.confirmed(true);
+    await h.confirmFlat.resolve(true);
 
     expect(h.state()).toBe('flat');
     expect(h.spy.of('placeExit')).toEqual([]);
@@ -204,16 +194,15 @@ describe('flatten', () => {
 
   test('an entry that fills during the flatten is adopted and closed too', async () => {
     const h = harness();
-    h.flat();
     h.enterLong();
     h.send({ type: 'Flatten', ref: 'F1' });
 
     const entry = h.fill('E1', 'buy', 5000.25);
     expect(h.spy.of('adoptEntry')).toEqual([{ fill: entry, side: 'long' }]);
-    await h.cancelled();
+    await h.cancelAll.resolve();
     expect(h.spy.of('placeExit')).toEqual([{ ref: 'F1', side: 'long', qty: 1, reason: 'flatten' }]);
     h.fill('F1', 'sell', 5000);
-    await h.confirmed(true);
+    await h.confirmFlat.resolve(true);
 
     expect(h.state()).toBe('flat');
     expect(h.spy.of('openedPosition')).toEqual([]);
@@ -222,21 +211,18 @@ describe('flatten', () => {
 
   test('a failing cancel-all still confirms with the broker, and alerts', async () => {
     const h = harness();
-    h.flat();
     h.send({ type: 'Flatten', ref: 'F1' });
 
-    h.cancelAll.last().reject(new Error('not connected'));
-    await flush();
+    await h.cancelAll.reject(new Error('not connected'));
 
     expect(h.state()).toEqual({ flattening: 'confirming' });
     expect(h.spy.of('alert')).toEqual([{ message: 'flatten: cancelling orders failed: Error: not connected' }]);
   });
 
   test('a second Flatten while closing keeps waiting for the first flatten order', async () => {
-    const h = harness();
-    h.openLong();
+    const h = harness('long');
     h.send({ type: 'Flatten', ref: 'F1' });
-    await h.cancelled();
+    await h.cancelAll.resolve();
 
     h.send({ type: 'Flatten', ref: 'F2' });
     h.fill('F1', 'sell', 4999.5);
@@ -247,12 +233,11 @@ describe('flatten', () => {
   });
 
   test('a stop that fills before the cancel reaches it closes the position: no flatten order is sent', async () => {
-    const h = harness();
-    h.openLong();
+    const h = harness('long');
     h.send({ type: 'Flatten', ref: 'F1' });
 
     const stop = h.fill('E1-S', 'sell', 4998.25);
-    await h.cancelled();
+    await h.cancelAll.resolve();
 
     expect(h.state()).toEqual({ flattening: 'confirming' });
     expect(h.spy.of('closedPosition')).toEqual([{ fill: stop, reason: 'stop', entryRef: 'E1' }]);

@@ -5,7 +5,7 @@ import { DEFAULT_START, DEFAULT_START_PRICE } from '../../market/simulator.ts';
 import type { AccountPnl, Broker, BrokerError, BrokerEvents, BrokerPosition, Unsubscribe } from '../port.ts';
 import { SimExchange, type ExchangeEvent } from './exchange.ts';
 import { checkSameMarket, SimFeed, type SimFeedOptions } from './feed.ts';
-import { parseVenueState, type VenueStateStore } from './venue-state.ts';
+import { parseVenueState, type InBar, type VenueStateStore } from './venue-state.ts';
 
 /** Replaceable timers, so tests drive the feed by hand. */
 export interface Scheduler {
@@ -74,7 +74,8 @@ export class SimBroker implements Broker {
   private delivering = false;
   private timer: unknown = null;
   private stepping = false;
-  private inBar = false;
+  /** The bar in progress and its last saved phase; restored from a mid-bar save after a crash. */
+  private current: InBar | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private rejectReason: string | null = null;
 
@@ -90,6 +91,7 @@ export class SimBroker implements Broker {
     if (saved?.feed !== undefined) checkSameMarket(saved.feed, market);
     this.exchange = saved === null ? new SimExchange(settings) : SimExchange.restore(saved, settings);
     this.feed = new SimFeed(market, saved?.feed?.nextBarIndex ?? warmup + (saved?.barsClosed ?? 0));
+    this.current = saved?.inBar ?? null;
   }
 
   /** Index of the next bar the feed will produce (warmup + live bars so far). */
@@ -125,7 +127,9 @@ export class SimBroker implements Broker {
     this.requireConnected('history');
     this.requireBarMinutes(barMinutes);
     if (!(Number.isInteger(count) && count >= 0)) throw new SimBrokerError(321, `history: count must be a whole number ≥ 0, got ${count}`, false);
-    return this.feed.history(count);
+    // A bar interrupted by a crash is not history yet: it is finished (and sent) by the next step.
+    if (this.current === null) return this.feed.history(count);
+    return this.feed.history(count + 1).slice(0, -1);
   }
 
   async placeOrder(order: OrderRequest): Promise<void> {
@@ -135,20 +139,23 @@ export class SimBroker implements Broker {
       reject = this.rejectReason;
       this.rejectReason = null;
     }
-    this.emitAll(this.exchange.place(order, reject).events);
-    this.saveBetweenBars();
+    const { events } = this.exchange.place(order, reject);
+    this.save();
+    this.emitAll(events);
   }
 
   async cancelOrder(ref: string): Promise<void> {
     this.requireConnected('cancelOrder');
-    this.emitAll(this.exchange.cancel(ref));
-    this.saveBetweenBars();
+    const events = this.exchange.cancel(ref);
+    this.save();
+    this.emitAll(events);
   }
 
   async cancelAll(): Promise<void> {
     this.requireConnected('cancelAll');
-    this.emitAll(this.exchange.cancelAll());
-    this.saveBetweenBars();
+    const events = this.exchange.cancelAll();
+    this.save();
+    this.emitAll(events);
   }
 
   async openOrders(): Promise<Order[]> {
@@ -201,23 +208,31 @@ export class SimBroker implements Broker {
     this.rejectReason = reason;
   }
 
+  /**
+   * One bar, write-ahead: each phase's results are saved before they are sent, so a kill -9 at any
+   * point leaves a state from which the restarted venue finishes the same bar and the client can
+   * catch up on what it missed through executionsSince, as with a real broker.
+   */
   private async runBar(): Promise<Bar> {
-    this.inBar = true;
-    try {
-      const bar = this.feed.next();
-      this.emitAll(this.exchange.openPhase(bar));
-      await this.settle();
-      this.emitAll(this.exchange.rangePhase(bar));
-      await this.settle();
-      this.exchange.closePhase(bar);
-      if (this.delivering && this.connected) this.emit('bar', bar);
-      // Orders decided at this close land before the save, so a restart still has them.
-      await this.settle();
-      this.save();
-      return bar;
-    } finally {
-      this.inBar = false;
-    }
+    const resumed = this.current;
+    const bar = resumed?.bar ?? this.feed.next();
+    if (resumed === null) this.phase(bar, 'open', this.exchange.openPhase(bar));
+    await this.settle();
+    if (resumed?.done !== 'range') this.phase(bar, 'range', this.exchange.rangePhase(bar));
+    await this.settle();
+    this.exchange.closePhase(bar);
+    this.current = null;
+    if (this.delivering && this.connected) this.emit('bar', bar);
+    // Orders decided at this close were saved as they were placed; this save ends the bar.
+    await this.settle();
+    this.save();
+    return bar;
+  }
+
+  private phase(bar: Bar, done: InBar['done'], events: readonly ExchangeEvent[]): void {
+    this.current = { bar, done };
+    this.save();
+    this.emitAll(events);
   }
 
   /**
@@ -248,15 +263,10 @@ export class SimBroker implements Broker {
     this.timer = null;
   }
 
-  /** Mid-bar the state is half a bar: the save at the end of the bar covers orders placed then. */
-  private saveBetweenBars(): void {
-    if (!this.inBar) this.save();
-  }
-
   private save(): void {
     if (this.opts.venueState === undefined) return;
     try {
-      this.opts.venueState.save({ ...this.exchange.snapshot(), feed: this.feed.state() });
+      this.opts.venueState.save({ ...this.exchange.snapshot(), feed: this.feed.state(), ...(this.current === null ? {} : { inBar: this.current }) });
     } catch (err) {
       this.emit('error', { code: SIM_BROKER_ERROR.storeFailed, message: `saving the sim venue state failed: ${errorText(err)}; the paper account will not survive a restart until this is fixed`, retryable: true });
     }

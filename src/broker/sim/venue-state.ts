@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { REGIME_OPTIONS } from '../../market/regimes.ts';
 import type { RegimeOption } from '../../market/regimes.ts';
+import type { Bar } from '../../domain/bar.ts';
 import type { Fill, Order } from '../../domain/trading.ts';
 
 /**
@@ -46,6 +47,14 @@ export interface SimVenueState {
   readonly nextBrokerId: number;
   /** Set by SimBroker; absent when the exchange is driven by someone else (e.g. a test). */
   readonly feed?: SimFeedState;
+  /** A bar whose phases had started when this was saved: a restart finishes it instead of skipping it. */
+  readonly inBar?: InBar;
+}
+
+/** The bar being processed and the last phase whose results were saved (written before they were sent). */
+export interface InBar {
+  readonly bar: Bar;
+  readonly done: 'open' | 'range';
 }
 
 /** Where the sim venue keeps its state between runs; the service backs it with SQLite. */
@@ -100,6 +109,12 @@ const StateSchema = v.object({
   nextBrokerId: int,
   feed: v.optional(
     v.object({ seed: num, regime: v.picklist(REGIME_OPTIONS), startPrice: num, barMinutes: int, start: num, nextBarIndex: v.pipe(int, v.minValue(0)) }),
+  ),
+  inBar: v.optional(
+    v.object({
+      bar: v.object({ time: num, open: num, high: num, low: num, close: num, volume: num }),
+      done: v.picklist(['open', 'range']),
+    }),
   ),
 });
 

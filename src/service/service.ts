@@ -1,0 +1,116 @@
+import { Alerts } from '../actors/alerts.ts';
+import { wallClock, type Clock } from '../actors/clock.ts';
+import { logChannel, type NotifierChannel } from '../actors/notifier-port.ts';
+import { OrderDesk } from '../actors/order-desk.ts';
+import { createTradingSystem, type TradingSystemDeps } from '../actors/system.ts';
+import { TradingCore } from '../actors/trading-core.ts';
+import { createApp } from '../app/app.ts';
+import type { Broker } from '../broker/port.ts';
+import { SimBroker } from '../broker/sim/broker.ts';
+import type { Secrets } from '../config/safety.ts';
+import type { Config } from '../config/schema.ts';
+import { engineSettings } from '../config/to-engine.ts';
+import type { Logger } from '../domain/log.ts';
+import { describeZScoreImpl, zscoreImpl } from '../indicators/zscore.ts';
+import { openStore } from '../store/db.ts';
+import { createRepositories, type Repositories } from '../store/repositories.ts';
+import { getStrategy, resolveParams } from '../strategy/registry.ts';
+import { startWebServer } from '../web/server.ts';
+import { factsVenueStore } from './venue-store.ts';
+
+export interface ServiceOptions {
+  readonly config: Config;
+  readonly secrets: Secrets;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  /** A venue to use instead of the one the mode selects (tests, benches). */
+  readonly broker?: Broker;
+  /** Serve HTTP (default true). */
+  readonly web?: boolean;
+  readonly extraChannels?: readonly NotifierChannel[];
+  /** Bars of history for warm-up (default 500, what the simulator keeps). */
+  readonly warmupBars?: number;
+  readonly onOrderRequest?: TradingSystemDeps['onOrderRequest'];
+}
+
+const SIM_WARMUP = 500;
+
+/**
+ * The trading service assembled: config → store → venue → core → actors → web. Returns handles
+ * for tests and a shutdown that applies the configured policy (keep the position with its
+ * resting stop/target at the broker, or flatten), persists and closes.
+ */
+export async function startService(opts: ServiceOptions) {
+  const { config, log } = opts;
+  const clock = opts.clock ?? wallClock;
+  const store = openStore(config.store.path);
+  const repos = createRepositories(store);
+  const broker = opts.broker ?? createBroker(config, repos, clock);
+  const def = getStrategy(config.trading.strategy);
+  const params = resolveParams(def, config.trading.params);
+  const core = new TradingCore(engineSettings(config), def, params, repos, log);
+  const desk = new OrderDesk(broker, repos, clock, log);
+  let system: ReturnType<typeof createTradingSystem> | null = null;
+  const alerts = new Alerts({ outbox: repos.outbox, settings: config.telegram.alerts, now: () => clock.now(), poke: () => system?.send('notifier', { type: 'OutboxChanged' }), logger: log });
+  system = createTradingSystem({
+    config,
+    broker,
+    repos,
+    core,
+    desk,
+    alerts,
+    channels: [logChannel(log), ...(opts.extraChannels ?? [])],
+    clock,
+    log,
+    warmupBars: opts.warmupBars ?? SIM_WARMUP,
+    ...(config.mode === 'sim' ? { marketOpen: () => true } : {}),
+    ...(opts.onOrderRequest ? { onOrderRequest: opts.onOrderRequest } : {}),
+  });
+  const app = createApp({ system, core, repos, config, broker, now: () => clock.now(), startedAt: clock.now(), zscoreImpl });
+  log.info('service.starting', { mode: config.mode, broker: broker.name, strategy: def.name, params: JSON.stringify(params), store: config.store.path, zscore: describeZScoreImpl() });
+  system.start();
+  const web = opts.web === false ? null : startWebServer(app, { host: config.web.host, port: config.web.port });
+  if (web) log.info('web.listening', { url: `http://${config.web.host}:${web.port}` });
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = (reason: string): Promise<void> => (stopping ??= stop(reason));
+  async function stop(reason: string): Promise<void> {
+    const sys = system!;
+    const position = core.engine.state.position;
+    log.info('service.stopping', { reason, policy: config.trading.shutdownPolicy, position: position?.side ?? 'flat' });
+    sys.stopEntries();
+    if (config.trading.shutdownPolicy === 'flatten' && position !== null) {
+      const result = await app.flatten({ channel: 'system', principal: 'shutdown' });
+      log.info('service.flatten_on_stop', { ok: result.ok, message: result.message });
+    } else if (position !== null) {
+      log.info('service.keep_position', { side: position.side, qty: position.qty, stop: position.stop, target: position.target });
+    }
+    await sys.disconnect();
+    await broker.disconnect().catch((e: unknown) => log.warn('broker.disconnect_failed', { error: String(e) }));
+    sys.stop();
+    web?.stop();
+    store.close();
+    log.info('service.stopped', { reason });
+  }
+
+  return { app, system, broker, repos, core, store, web, shutdown };
+}
+
+export type Service = Awaited<ReturnType<typeof startService>>;
+
+function createBroker(config: Config, repos: Repositories, clock: Clock): Broker {
+  if (config.mode !== 'sim') {
+    throw Object.assign(new Error(`mode '${config.mode}' needs the Interactive Brokers adapter, which this build does not include yet; use mode: sim`), { name: 'ConfigError' });
+  }
+  return new SimBroker({
+    seed: config.sim.seed,
+    regime: config.sim.regime,
+    startPrice: config.sim.startPrice,
+    barMinutes: config.trading.barMinutes,
+    barIntervalMs: config.sim.barIntervalMs,
+    slippageTicks: config.backtest.slippageTicks,
+    commissionPerContract: config.backtest.commissionPerContract,
+    venueState: factsVenueStore(repos, () => clock.now()),
+    warmup: SIM_WARMUP,
+  });
+}
