@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const log = createLogger({ level: config.log.level, write: (line) => process.stdout.write(line), now: Date.now, journald: process.env.JOURNAL_STREAM !== undefined });
   for (const i of issues) log.warn('config.issue', { level: i.level, path: i.path, message: i.message });
-  const service = await startService({ config, secrets, log });
+  const service = await startService({ config, secrets, log, liveConfirmedOnCli: parsed.values.live === true });
   const systemd = createSystemdNotifier();
   systemd.ready(`trading ${config.mode}`);
   // Healthy = the supervisor is alive and no child has been given up on; not "connected to IB",

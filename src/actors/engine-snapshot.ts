@@ -25,6 +25,8 @@ export const EngineSnapshotSchema = v.object({
   halted: v.boolean(),
   sessionBlocked: v.boolean(),
   paused: v.boolean(),
+  // Absent in snapshots written before it existed.
+  operatorHalt: v.optional(v.boolean(), false),
   streak: v.object({ losses: v.pipe(v.number(), v.integer()), pauseUntil: finite }),
 });
 

@@ -27,12 +27,14 @@ export class OrderDesk {
       return;
     }
     this.log.info('order.placed', { ref: req.ref, action: req.action, type: req.type, qty: req.qty, price: req.price, oca: req.ocaGroup, reason: req.reason });
-    this.broker.placeOrder(req).catch((e: unknown) => this.refused(req.ref, e));
+    // A broker that throws before returning its promise refuses the order just the same: the
+    // journalled order must not stay pending and the caller (an actor's action) must not crash.
+    attempt(() => this.broker.placeOrder(req)).catch((e: unknown) => this.refused(req.ref, e));
   }
 
   cancel(ref: string): void {
     this.log.info('order.cancel', { ref });
-    this.broker.cancelOrder(ref).catch((e: unknown) => this.log.warn('order.cancel_failed', { ref, error: String(e) }));
+    attempt(() => this.broker.cancelOrder(ref)).catch((e: unknown) => this.log.warn('order.cancel_failed', { ref, error: String(e) }));
   }
 
   async cancelAll(): Promise<void> {
@@ -57,8 +59,13 @@ export class OrderDesk {
     return fresh;
   }
 
+  /**
+   * Status changes are journalled without an fsync of their own: the broker is the truth for them
+   * and reconcile rebuilds them after a crash, while an order's existence (before it is sent) and
+   * its fills are written with a full sync.
+   */
   recordStatus(u: OrderUpdate): void {
-    this.repos.orders.updateStatus(u.ref, { status: u.status, at: this.clock.now(), brokerId: u.brokerId, lastError: u.message });
+    this.repos.relaxedTransaction(() => this.repos.orders.updateStatus(u.ref, { status: u.status, at: this.clock.now(), brokerId: u.brokerId, lastError: u.message }));
     if (u.status === 'rejected' || u.status === 'cancelled') this.log.info(`order.${u.status}`, { ref: u.ref, message: u.message });
   }
 
@@ -67,5 +74,14 @@ export class OrderDesk {
     this.repos.orders.updateStatus(ref, { status: 'rejected', at: this.clock.now(), lastError: message });
     this.log.error('order.refused', { ref, error: message });
     this.onRefused(ref, message);
+  }
+}
+
+/** Calls the broker now; a synchronous throw becomes a rejected promise. */
+function attempt(call: () => Promise<void>): Promise<void> {
+  try {
+    return call();
+  } catch (e) {
+    return Promise.reject(e);
   }
 }

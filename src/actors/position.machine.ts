@@ -28,6 +28,9 @@ export interface OpenRefs {
   readonly entryRef: string | null;
   readonly stopRef: string | null;
   readonly targetRef: string | null;
+  /** A market exit still working at the broker: the position is on its way out. */
+  readonly exitRef?: string | null;
+  readonly exitReason?: ExitReason | null;
 }
 
 export interface PositionContext {
@@ -81,17 +84,24 @@ export const positionMachine = setup({
   initial: 'reconciling',
   on: {
     Flatten: { target: '.flattening', actions: assign({ exitRef: ({ event }) => event.ref, exitReason: 'flatten' }) },
+    // The broker's truth after a (re)connect, whatever this actor thought: fills made while away
+    // may have opened or closed the position.
+    Reconciled: [
+      { guard: ({ event }) => event.position === null, target: '.flat', actions: assign(() => ({ ...EMPTY })) },
+      {
+        guard: ({ event }) => !!event.position?.exitRef,
+        target: '.exiting',
+        actions: assign(({ event }) => ({ ...EMPTY, ...event.position!, holding: true })),
+      },
+      {
+        target: '.open',
+        actions: assign(({ event }) => ({ ...EMPTY, ...event.position!, holding: true })),
+      },
+    ],
   },
   states: {
     reconciling: {
       on: {
-        Reconciled: [
-          { guard: ({ event }) => event.position === null, target: 'flat', actions: assign(() => ({ ...EMPTY })) },
-          {
-            target: 'open',
-            actions: assign(({ event }) => ({ ...EMPTY, ...event.position!, holding: true })),
-          },
-        ],
         // While reconciling, fills are the broker catching us up; the reconcile result covers them.
         Flatten: { target: 'flattening', actions: assign({ exitRef: ({ event }) => event.ref, exitReason: 'flatten' }) },
       },
@@ -106,7 +116,6 @@ export const positionMachine = setup({
             { type: 'placeEntry', params: ({ event }) => ({ ref: event.ref, side: event.side, qty: event.qty }) },
           ],
         },
-        Reconciled: { guard: ({ event }) => event.position !== null, target: 'open', actions: assign(({ event }) => ({ ...EMPTY, ...event.position!, holding: true })) },
       },
     },
     entering: {
@@ -188,6 +197,8 @@ export const positionMachine = setup({
       on: {
         // Already flattening: restarting would swap the ref of the order already sent and sell twice.
         Flatten: {},
+        // The flatten confirms with the broker itself; a reconcile result must not abandon it.
+        Reconciled: {},
         OrderFilled: [
           // The entry filled before the cancel reached it: the position is real and must be closed too.
           {

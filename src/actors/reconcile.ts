@@ -47,6 +47,14 @@ export async function reconcile(deps: { broker: Broker; repos: Repositories; cor
       desk.cancel(o.ref);
     }
   }
+  // An entry still working was decided before the restart and is no longer tracked by anyone:
+  // withdraw it (reduce-only until we agree with the broker); the engine decides afresh.
+  for (const o of brokerOrders) {
+    if (repos.orders.byRef(o.ref)?.reason === 'entry') {
+      cancelledOrphans.push(o.ref);
+      desk.cancel(o.ref);
+    }
+  }
   const lostOrders = [...known].filter((ref) => !atBroker.has(ref));
   for (const ref of lostOrders) repos.orders.updateStatus(ref, { status: 'cancelled', at: deps.now(), lastError: 'not known to the broker at reconcile' });
 
@@ -76,7 +84,8 @@ export async function reconcile(deps: { broker: Broker; repos: Repositories; cor
       placeBracket(stopRef, targetRef, base);
       replacedBracket = true;
     }
-    position = { side: engineSide.side, qty: engineSide.qty, entryRef, stopRef, targetRef };
+    const exit = brokerOrders.find((o) => o.type === 'market' && repos.orders.byRef(o.ref)?.reason !== 'entry' && o.action === exitAction(engineSide.side));
+    position = { side: engineSide.side, qty: engineSide.qty, entryRef, stopRef, targetRef, ...(exit ? { exitRef: exit.ref, exitReason: exit.reason && exit.reason !== 'entry' ? exit.reason : 'signal' } : {}) };
   }
   const report = { position, adoptedFills, cancelledOrphans, lostOrders, replacedBracket, mismatch };
   log.info('reconcile.done', { position: position?.side ?? 'flat', adopted: adoptedFills, orphans: cancelledOrphans.length, lost: lostOrders.length, rebracketed: replacedBracket, mismatch });

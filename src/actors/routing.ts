@@ -25,9 +25,11 @@ export function routeBrokerEvents(deps: { broker: Broker; desk: OrderDesk; log: 
     broker.on('fill', (fill) => {
       if (desk.recordFill(fill)) send('position', { type: 'OrderFilled', fill });
     }),
+    // A status is the broker's to keep (reconcile rebuilds it), so the actor hears it before the
+    // journal records it; fills are journalled first because they move money.
     broker.on('orderStatus', (update) => {
-      desk.recordStatus(update);
       send('position', { type: 'OrderUpdated', update });
+      desk.recordStatus(update);
     }),
     broker.on('connection', (e) => {
       if (e.type === 'connected') send('connection', { type: 'BrokerConnected' });

@@ -2,6 +2,7 @@ import { createActor, fromPromise, waitFor, type AnyActorRef, type InspectionEve
 import type { Broker } from '../broker/port.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../domain/log.ts';
+import { sessionStart } from '../domain/session.ts';
 import { entryAction, exitAction, type OrderRequest } from '../domain/trading.ts';
 import { isMarketOpen } from '../market/calendar.ts';
 import type { Repositories } from '../store/repositories.ts';
@@ -131,7 +132,12 @@ export function createTradingSystem(deps: TradingSystemDeps) {
       sync: fromPromise(async ({ input }) => {
         if (input.resubscribe) await broker.subscribeBars(config.trading.barMinutes);
         const report = await reconcile({ broker, repos, core, desk, log, now: () => clock.now() });
-        if (report.mismatch) alerts.alert('connection', `Reconcile: ${report.mismatch}. New entries are paused until you resume.`);
+        if (report.mismatch) {
+          // reconcile paused the core; the strategy actor must be paused too, or it stays `ready`
+          // and ignores the operator's Resume, leaving entries paused for good.
+          send('strategy', { type: 'Pause', source: 'reconcile' });
+          alerts.alert('connection', `Reconcile: ${report.mismatch}. New entries are paused until you resume.`);
+        }
         send('position', { type: 'Reconciled', position: report.position });
       }),
     },
@@ -172,19 +178,30 @@ export function createTradingSystem(deps: TradingSystemDeps) {
       },
       runBar: (_, { bar }) => {
         const decision = core.onBar(bar);
-        if (decision === null) return;
-        if (decision.type === 'enter') {
-          if (!accepting) return;
-          log.info('signal', { decision: `enter_${decision.side}`, time: new Date(bar.time).toISOString(), close: bar.close });
+        if (decision?.type === 'enter' && accepting) {
           send('position', { type: 'Enter', side: decision.side, qty: core.engine.qty, ref: `E${bar.time}` });
-        } else {
-          log.info('signal', { decision: 'exit', reason: decision.reason, time: new Date(bar.time).toISOString(), close: bar.close });
+          log.info('signal', { decision: `enter_${decision.side}`, time: new Date(bar.time).toISOString(), close: bar.close });
+        } else if (decision?.type === 'exit') {
           send('position', { type: 'Exit', reason: decision.reason, ref: `X${bar.time}` });
+          log.info('signal', { decision: 'exit', reason: decision.reason, time: new Date(bar.time).toISOString(), close: bar.close });
         }
+        core.commitBar();
       },
     },
   });
 
+
+  // The inspector runs inside whichever actor is processing: a throw there (a failed transitions
+  // write, disk full) would error that actor and the root with it. Recording is not worth trading.
+  let observeFailures = 0;
+  const observe = (e: InspectionEvent) => {
+    try {
+      transitions.observe(e);
+    } catch (err) {
+      // Logged at the first failure and then every 1000th, not once per bar and actor.
+      if (observeFailures++ % 1000 === 0) log.error('transitions.not_recorded', { error: err instanceof Error ? err.message : String(err), failures: observeFailures, note: 'trading continues; state changes are not being recorded' });
+    }
+  };
 
   const root = createActor(
     supervisorMachine.provide({
@@ -193,8 +210,10 @@ export function createTradingSystem(deps: TradingSystemDeps) {
         escalate: (_, p) => {
           log.error('supervisor.escalation', { actor: p.id, error: p.error });
           const time = core.lastBar?.time ?? clock.now();
-          send('circuitBreaker', { type: 'BreakerTripped', reason: 'supervisor', time, sessionStart: core.engine.state.sessionStart, detail: `${p.id} kept failing: ${p.error}` });
-          send('position', { type: 'Flatten', ref: `F${clock.now()}` });
+          // Before the engine's first bar its session is NaN, which the breaker's persisted fact cannot hold.
+          const session = Number.isNaN(core.engine.state.sessionStart) ? sessionStart(time) : core.engine.state.sessionStart;
+          send('circuitBreaker', { type: 'BreakerTripped', reason: 'supervisor', time, sessionStart: session, detail: `${p.id} kept failing: ${p.error}` });
+          send('position', { type: 'Flatten', ref: `F${clock.now()}-supervisor` });
           alerts.alert('escalation', `Supervisor: ${p.id} failed repeatedly (${p.error}); trading halted, flattening`);
         },
       },
@@ -216,7 +235,7 @@ export function createTradingSystem(deps: TradingSystemDeps) {
         windowMs: 60_000,
         now: () => clock.now(),
       },
-      inspect: (e: InspectionEvent) => transitions.observe(e),
+      inspect: (e: InspectionEvent) => observe(e),
     },
   );
   root.subscribe({ error: (e) => log.error('supervisor.failed', { error: String(e) }) });

@@ -27,6 +27,7 @@ export class TradingCore {
   readonly engine: TradingEngine;
   private readonly strategy: Strategy;
   private readonly listeners = new Set<(e: RiskEvent) => void>();
+  private readonly warmUpListeners = new Set<(bars: readonly Bar[]) => void>();
   lastBar: Bar | null = null;
   /** Open time of the last bar the engine decided on: a bar re-sent after a crash only updates indicators. */
   private lastDecided: number;
@@ -50,9 +51,15 @@ export class TradingCore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Feeds history bars to the indicators only (no decisions). */
+  /** Feeds history bars to the indicators only (no decisions); views (the live chart) hear of them too. */
   warmUp(bars: readonly Bar[]): void {
     for (const b of bars) this.strategy.onBar(b.close, 'flat');
+    for (const l of this.warmUpListeners) l(bars);
+  }
+
+  onWarmUp(listener: (bars: readonly Bar[]) => void): () => void {
+    this.warmUpListeners.add(listener);
+    return () => this.warmUpListeners.delete(listener);
   }
 
   /** A closed bar: strategy advice → the engine's one decision; risk changes are announced. */
@@ -63,6 +70,8 @@ export class TradingCore {
       return null;
     }
     const s = this.engine.state;
+    // Roll the session first, so a halt the new session clears is not announced as a change.
+    this.engine.beginBar(bar.time);
     const before = { halted: s.halted, blocked: s.sessionBlocked, pauseUntil: s.streak.pauseUntil };
     this.lastBar = bar;
     const signal = this.strategy.onBar(bar.close, this.engine.positionState);
@@ -71,11 +80,20 @@ export class TradingCore {
     if (s.halted && !before.halted) this.emit({ type: 'halted', reason: 'drawdown', time: bar.time, sessionStart: s.sessionStart, detail: `equity ${fromCents(s.equityCents)} is ${fromCents(s.peakEquityCents - s.equityCents)} below peak ${fromCents(s.peakEquityCents)}` });
     else if (s.sessionBlocked && !before.blocked) this.emit({ type: 'halted', reason: 'daily_loss', time: bar.time, sessionStart: s.sessionStart, detail: `session P&L ${fromCents(s.sessionRealisedCents + this.engine.unrealisedCents(bar.close))}` });
     this.lastDecided = bar.time;
-    this.repos.transaction(() => {
-      this.repos.facts.set(LAST_BAR_FACT, v.number(), bar.time, bar.time);
-      this.persist(bar.time);
-    });
     return decision;
+  }
+
+  /**
+   * Persists the state after a bar. Called once the bar's decision has been acted on, so the
+   * write is off the bar → order path; a crash in between re-decides the bar on boot, and the
+   * order it produces carries the same client ref, which the journal does not send twice.
+   */
+  commitBar(): void {
+    const time = this.lastDecided;
+    this.repos.relaxedTransaction(() => {
+      this.repos.facts.set(LAST_BAR_FACT, v.number(), time, time);
+      this.persist(time);
+    });
   }
 
   entryFilled(side: Side, qty: number, price: number, time: number): void {
@@ -97,20 +115,24 @@ export class TradingCore {
   }
 
   setPaused(paused: boolean, time: number): void {
+    this.ensureSession(time);
     this.engine.state.paused = paused;
     this.persist(time);
   }
 
-  /** Manual or supervisor halt: no new entries until reset. */
+  /** Manual or supervisor halt: no new entries until reset, in this session and the next ones. */
   halt(time: number): void {
-    this.engine.state.halted = true;
+    this.ensureSession(time);
+    this.engine.state.operatorHalt = true;
     this.persist(time);
   }
 
   /** Clears every risk block (an operator's reset): halt, daily block, loss-streak pause; the drawdown peak restarts at today's equity. */
   resetRisk(time: number): void {
+    this.ensureSession(time);
     const s = this.engine.state;
     s.halted = false;
+    s.operatorHalt = false;
     s.sessionBlocked = false;
     s.streak = { losses: 0, pauseUntil: 0 };
     s.peakEquityCents = s.equityCents;
@@ -119,6 +141,14 @@ export class TradingCore {
 
   private emit(e: RiskEvent): void {
     for (const l of this.listeners) l(e);
+  }
+
+  /**
+   * Before its first bar or fill the engine has no session (NaN), which JSON cannot hold: a pause,
+   * halt or reset that early opens the session of `time`; the first bar rolls it on, losing nothing.
+   */
+  private ensureSession(time: number): void {
+    if (Number.isNaN(this.engine.state.sessionStart)) this.engine.beginBar(time);
   }
 
   private persist(time: number): void {

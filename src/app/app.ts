@@ -1,6 +1,7 @@
 import * as commands from './commands.ts';
 import type { CommandDeps } from './commands.ts';
 import * as queries from './queries.ts';
+import * as refusals from './refusals.ts';
 import type { QueryDeps } from './queries.ts';
 import type { CommandSource } from './types.ts';
 
@@ -29,6 +30,8 @@ export function createApp(d: AppDeps) {
     pause: (source: CommandSource) => commands.pause(d, source),
     resume: (source: CommandSource) => commands.resume(d, source),
     resetBreaker: (source: CommandSource) => commands.resetBreaker(d, source),
+    /** A request refused before reaching a command (not on the allow-list, bad token): audited too. */
+    auditRefused: (source: CommandSource, command: string, reason: string) => refusals.auditRefused({ repos: d.repos, now: d.now }, source, command, reason),
   };
 }
 

@@ -15,6 +15,9 @@ export interface CommandDeps {
   readonly flattenTimeoutMs?: number;
 }
 
+/** Makes each flatten's exit ref unique even when two land on the same clock millisecond. */
+let flattens = 0;
+
 /** Runs a command and writes it, its source and its result to the audit table (append-only). */
 async function audited(d: CommandDeps, source: CommandSource, command: string, args: Record<string, unknown>, run: () => Promise<CommandResult> | CommandResult): Promise<CommandResult> {
   let result: CommandResult;
@@ -62,7 +65,7 @@ export function flatten(d: CommandDeps, source: CommandSource): Promise<CommandR
     const before = d.core.engine.state.position;
     const openOrders = (await d.broker.openOrders()).length;
     if (!d.core.engine.state.paused) d.system.send('strategy', { type: 'Pause', source: `flatten:${source.channel}` });
-    d.system.send('position', { type: 'Flatten', ref: `F${d.now()}` });
+    d.system.send('position', { type: 'Flatten', ref: `F${d.now()}-${++flattens}` });
     const position = d.system.get('position');
     if (!position) return { ok: false, message: 'position actor is not running; flatten not sent' };
     const settled = await waitFor(position, (s) => s.matches('flat') || s.matches('reconciling'), { timeout: d.flattenTimeoutMs ?? 30_000 }).then(

@@ -37,6 +37,12 @@ export function foldRanges(n: number, folds: number, train: number): Array<{ tra
   });
 }
 
+/** Why these folds cannot be run on `n` bars (a fold with an empty train or test part), or null. */
+export function foldProblem(n: number, folds: number, train: number): string | null {
+  const k = foldRanges(n, folds, train).findIndex((r) => r.trainTo <= r.trainFrom || r.testTo <= r.trainTo);
+  return k < 0 ? null : `fold ${k + 1} has an empty train or test part: use fewer folds or more bars (${n} bars)`;
+}
+
 /**
  * Walk-forward analysis: in each fold the grid search picks the best parameters on the training
  * part, and they are judged on the test part that follows. Indicators of both parts are warmed up
@@ -45,9 +51,8 @@ export function foldRanges(n: number, folds: number, train: number): Array<{ tra
 export async function walkForward(series: BarSeries, spec: WalkForwardSpec): Promise<WalkForwardResult> {
   const def = getStrategy(spec.strategy);
   const ranges = foldRanges(series.length, spec.folds, spec.train);
-  for (const [k, r] of ranges.entries()) {
-    if (r.trainTo <= r.trainFrom || r.testTo <= r.trainTo) throw new RangeError(`fold ${k + 1} has an empty train or test part: use fewer folds or more bars (${series.length} bars)`);
-  }
+  const problem = foldProblem(series.length, spec.folds, spec.train);
+  if (problem !== null) throw new RangeError(problem);
   const total = spec.folds * spec.paramSets.length;
   const cache = new ColumnCache(series);
   const folds: WalkForwardFold[] = [];

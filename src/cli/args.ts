@@ -36,7 +36,7 @@ export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(
     return parseArgs({ args: [...argv], options: spec.options, strict: true, allowPositionals: spec.positionals ?? false });
   } catch (e) {
     const msg = e instanceof Error ? e.message.replace(/\. To specify.*$/s, '') : String(e);
-    throw new UsageError(`${msg}\nRun 'bun run ${spec.name} --help' for the options.`);
+    throw new UsageError(`${msg}; run 'bun run ${spec.name} --help' for the options`);
   }
 }
 

@@ -1,4 +1,6 @@
 import { benchBacktest, benchGrid } from '../bench/backtest.ts';
+import { benchFragments } from '../bench/fragments.ts';
+import { benchLive } from '../bench/live.ts';
 import { benchNumpyZScore } from '../bench/numpy.ts';
 import { benchZScore } from '../bench/zscore.ts';
 import { table } from '../backtest/report.ts';
@@ -27,6 +29,10 @@ async function main(argv: string[]): Promise<number> {
   log('z-score kernels…');
   const z = await benchZScore(quick ? { n: 1_000_000, runs: 3 } : {});
   const numpyNs = benchNumpyZScore(quick ? 1_000_000 : 10_000_000, 20);
+  log('dashboard fragments…');
+  const frag = await benchFragments({ iterations: quick ? 50 : 500 });
+  log('live path: bar → order request through the actors, then memory over 1,000,000 bars (a few minutes)…');
+  const live = await benchLive(quick ? { bars: 5_000, rssBars: 20_000 } : {});
 
   const figures = {
     backtestBarsPerSec: Math.round(bt.backtestBarsPerSec),
@@ -39,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
     zscorePushTsNs: z.zscorePushTsNs,
     zscoreMemcpyNsPerEl: z.memcpyNsPerEl,
     zscoreNumpyNsPerEl: numpyNs,
+    barToOrderP50Us: Number(live.barToOrderP50Us.toFixed(1)),
+    barToOrderP99Us: Number(live.barToOrderP99Us.toFixed(1)),
+    rssMbAfter1MBars: Number(live.rssMbAfter1MBars.toFixed(1)),
+    fragmentP99MaxMs: Number(Math.max(...frag.results.map((r) => r.p99Ms)).toFixed(3)),
   };
   if (parsed.values.json) {
     process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -50,6 +60,9 @@ async function main(argv: string[]): Promise<number> {
     [`Grid search 125 sets, ${grid.gridWorkers} workers`, `${fmt(grid.gridSeconds, 3)} s`, `speed-up ${fmt(grid.gridWorkerSpeedup)}×`],
     ...z.rows.map((r) => [r.name, `${fmt(r.nsPerEl, 2)} ns/el`, `${fmt(r.elPerSec / 1e6, 1)} M el/s`]),
     ...(numpyNs === null ? [] : [['z-score NumPy sliding window (python3)', `${fmt(numpyNs, 2)} ns/el`, 'reference, not used']]),
+    ...frag.results.map((r) => [`Dashboard ${r.name}`, `${fmt(r.p50Ms, 3)} / ${fmt(r.p99Ms, 3)} ms`, 'p50 / p99']),
+    ['Bar → order request, p50 / p99', `${fmt(live.barToOrderP50Us, 0)} / ${fmt(live.barToOrderP99Us, 0)} µs`, `${fmt(live.orderRequests, 0)} order requests`],
+    [`Resident memory after ${fmt(live.rss.at(-1)!.bars, 0)} bars`, `${fmt(live.rssMbAfter1MBars, 1)} MB`, `samples: ${live.rss.map((r) => r.mb.toFixed(0)).join(' ')} MB`],
   ];
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? '—' : `${fmt(b / a, 1)}×`);
   const native = z.zscoreNativeNsPerEl;

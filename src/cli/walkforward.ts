@@ -1,8 +1,8 @@
 import { expandGrid } from '../backtest/grid.ts';
 import { formatBacktest, formatFolds, walkForwardJson } from '../backtest/report.ts';
-import { walkForward } from '../backtest/walkforward.ts';
+import { foldProblem, walkForward } from '../backtest/walkforward.ts';
 import { resolveParams } from '../strategy/registry.ts';
-import { parseCommand, parseNumberFlag, runMain } from './args.ts';
+import { parseCommand, parseNumberFlag, runMain, UsageError } from './args.ts';
 import { GRID_HELP, GRID_OPTIONS, gridSettings } from './grid-options.ts';
 import { Progress } from './progress.ts';
 import { gridFlags, loadResearchInputs, RESEARCH_HELP, RESEARCH_OPTIONS } from './research-inputs.ts';
@@ -24,6 +24,8 @@ async function main(argv: string[]): Promise<number> {
   const folds = parseNumberFlag('folds', values.folds, { integer: true, min: 1, max: 100 }) ?? 5;
   const train = parseNumberFlag('train', values.train, { min: 0.1, max: 0.95 }) ?? 0.7;
   const inputs = await loadResearchInputs(values);
+  const problem = foldProblem(inputs.series.length, folds, train);
+  if (problem !== null) throw new UsageError(`--folds ${folds} --train ${train}: ${problem}`);
   const def = inputs.strategy;
   const grid = gridFlags(def, values.grid);
   const paramSets = expandGrid(grid, def.defaults).map((p) => resolveParams(def, p));

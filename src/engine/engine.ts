@@ -56,6 +56,8 @@ export interface EngineState {
   sessionBlocked: boolean;
   /** Operator pause: no entries until resumed. */
   paused: boolean;
+  /** Manual or supervisor halt: no entries until an explicit reset (never cleared by a new session). */
+  operatorHalt: boolean;
   streak: LossStreak;
 }
 
@@ -88,6 +90,7 @@ export class TradingEngine {
       halted: false,
       sessionBlocked: false,
       paused: false,
+      operatorHalt: false,
       streak: NO_STREAK,
     };
   }
@@ -104,7 +107,11 @@ export class TradingEngine {
       this.state.sessionStart = start;
       this.state.sessionRealisedCents = 0;
       this.state.sessionBlocked = false;
-      if (this.options.haltScope === 'session') this.state.halted = false;
+      if (this.options.haltScope === 'session' && this.state.halted) {
+        // The drawdown is measured afresh from here, or the first bar would halt again.
+        this.state.halted = false;
+        this.state.peakEquityCents = this.state.equityCents;
+      }
     }
   }
 
@@ -166,11 +173,11 @@ export class TradingEngine {
 
   entriesBlocked(time: number): boolean {
     const s = this.state;
-    return s.halted || s.sessionBlocked || s.paused || time < s.streak.pauseUntil;
+    return s.halted || s.operatorHalt || s.sessionBlocked || s.paused || time < s.streak.pauseUntil;
   }
 
   tradingState(time: number): TradingState {
-    if (this.state.halted) return 'HALTED';
+    if (this.state.halted || this.state.operatorHalt) return 'HALTED';
     return this.entriesBlocked(time) ? 'REDUCING' : 'ACTIVE';
   }
 

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { Alerts } from '../actors/alerts.ts';
 import { wallClock, type Clock } from '../actors/clock.ts';
 import { logChannel, type NotifierChannel } from '../actors/notifier-port.ts';
@@ -6,6 +7,7 @@ import { createTradingSystem, type TradingSystemDeps } from '../actors/system.ts
 import { TradingCore } from '../actors/trading-core.ts';
 import { createApp } from '../app/app.ts';
 import type { Broker } from '../broker/port.ts';
+import { IbBroker } from '../broker/ib/broker.ts';
 import { SimBroker } from '../broker/sim/broker.ts';
 import type { Secrets } from '../config/safety.ts';
 import type { Config } from '../config/schema.ts';
@@ -15,6 +17,7 @@ import { describeZScoreImpl, zscoreImpl } from '../indicators/zscore.ts';
 import { openStore } from '../store/db.ts';
 import { createRepositories, type Repositories } from '../store/repositories.ts';
 import { getStrategy, resolveParams } from '../strategy/registry.ts';
+import { startTelegram } from '../telegram/service.ts';
 import { startWebServer } from '../web/server.ts';
 import { factsVenueStore } from './venue-store.ts';
 
@@ -31,9 +34,12 @@ export interface ServiceOptions {
   /** Bars of history for warm-up (default 500, what the simulator keeps). */
   readonly warmupBars?: number;
   readonly onOrderRequest?: TradingSystemDeps['onOrderRequest'];
+  /** `--live` was given on the command line: with liveConfirm in the config, mode live may trade. */
+  readonly liveConfirmedOnCli?: boolean;
 }
 
 const SIM_WARMUP = 500;
+const NEXT_ORDER_ID = v.pipe(v.number(), v.integer(), v.minValue(1));
 
 /**
  * The trading service assembled: config → store → venue → core → actors → web. Returns handles
@@ -43,15 +49,17 @@ const SIM_WARMUP = 500;
 export async function startService(opts: ServiceOptions) {
   const { config, log } = opts;
   const clock = opts.clock ?? wallClock;
-  const store = openStore(config.store.path);
+  const store = openStore(config.store.path, { checkpointEveryMs: 5_000 });
   const repos = createRepositories(store);
-  const broker = opts.broker ?? createBroker(config, repos, clock);
+  const broker = opts.broker ?? createBroker(config, repos, clock, opts.liveConfirmedOnCli === true);
   const def = getStrategy(config.trading.strategy);
   const params = resolveParams(def, config.trading.params);
   const core = new TradingCore(engineSettings(config), def, params, repos, log);
   const desk = new OrderDesk(broker, repos, clock, log);
   let system: ReturnType<typeof createTradingSystem> | null = null;
   const alerts = new Alerts({ outbox: repos.outbox, settings: config.telegram.alerts, now: () => clock.now(), poke: () => system?.send('notifier', { type: 'OutboxChanged' }), logger: log });
+  // Mutable: the notifier reads it on every send, so a channel started later (Telegram) joins it.
+  const channels: NotifierChannel[] = [logChannel(log), ...(opts.extraChannels ?? [])];
   system = createTradingSystem({
     config,
     broker,
@@ -59,7 +67,7 @@ export async function startService(opts: ServiceOptions) {
     core,
     desk,
     alerts,
-    channels: [logChannel(log), ...(opts.extraChannels ?? [])],
+    channels,
     clock,
     log,
     warmupBars: opts.warmupBars ?? SIM_WARMUP,
@@ -69,8 +77,22 @@ export async function startService(opts: ServiceOptions) {
   const app = createApp({ system, core, repos, config, broker, now: () => clock.now(), startedAt: clock.now(), zscoreImpl });
   log.info('service.starting', { mode: config.mode, broker: broker.name, strategy: def.name, params: JSON.stringify(params), store: config.store.path, zscore: describeZScoreImpl() });
   system.start();
-  const web = opts.web === false ? null : startWebServer(app, { host: config.web.host, port: config.web.port });
+  const web = opts.web === false ? null : startWebServer(app, { host: config.web.host, port: config.web.port, token: opts.secrets.dashboardToken, bars: core, runs: repos });
   if (web) log.info('web.listening', { url: `http://${config.web.host}:${web.port}` });
+  // Starts polling in the background: Telegram being down or slow never delays trading.
+  const telegramToken = opts.secrets.telegramBotToken;
+  const telegram =
+    config.telegram.enabled && telegramToken
+      ? startTelegram({
+          app,
+          config,
+          token: telegramToken,
+          log,
+          now: () => clock.now(),
+          notify: (kind, text) => void alerts.alert(kind, text),
+        })
+      : null;
+  if (telegram) channels.push(telegram.channel);
 
   let stopping: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => (stopping ??= stop(reason));
@@ -78,6 +100,8 @@ export async function startService(opts: ServiceOptions) {
     const sys = system!;
     const position = core.engine.state.position;
     log.info('service.stopping', { reason, policy: config.trading.shutdownPolicy, position: position?.side ?? 'flat' });
+    // First: no Telegram command may start during shutdown; a flatten it already started finishes.
+    await telegram?.stop();
     sys.stopEntries();
     if (config.trading.shutdownPolicy === 'flatten' && position !== null) {
       const result = await app.flatten({ channel: 'system', principal: 'shutdown' });
@@ -93,14 +117,16 @@ export async function startService(opts: ServiceOptions) {
     log.info('service.stopped', { reason });
   }
 
-  return { app, system, broker, repos, core, store, web, shutdown };
+  return { app, system, broker, repos, core, store, web, channels, shutdown };
 }
 
 export type Service = Awaited<ReturnType<typeof startService>>;
 
-function createBroker(config: Config, repos: Repositories, clock: Clock): Broker {
+function createBroker(config: Config, repos: Repositories, clock: Clock, liveConfirmedOnCli: boolean): Broker {
   if (config.mode !== 'sim') {
-    throw Object.assign(new Error(`mode '${config.mode}' needs the Interactive Brokers adapter, which this build does not include yet; use mode: sim`), { name: 'ConfigError' });
+    // The next order id outlives the process, so ids never repeat even if TWS's sequence was reset.
+    const nextOrderIdStore = { load: () => repos.facts.get('ibNextOrderId', NEXT_ORDER_ID), save: (id: number) => repos.facts.set('ibNextOrderId', NEXT_ORDER_ID, id, clock.now()) };
+    return new IbBroker({ ib: config.ib, mode: config.mode, liveConfirm: config.liveConfirm, liveConfirmedOnCli, nextOrderIdStore, timers: clock });
   }
   return new SimBroker({
     seed: config.sim.seed,

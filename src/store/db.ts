@@ -20,6 +20,12 @@ export interface OpenStoreOptions {
    * per 200 MB), which is what finds corruption past the first page. Default true.
    */
   readonly quickCheck?: boolean;
+  /**
+   * Checkpoint the WAL on a timer (PASSIVE, every this many ms) instead of inside whichever
+   * commit crosses SQLite's 1000-page mark: the service's bar path then never pays for a
+   * checkpoint's fsyncs. Default: SQLite's automatic checkpoints.
+   */
+  readonly checkpointEveryMs?: number;
 }
 
 export type StoreOpenFailure = 'cannot_open' | 'not_sqlite' | 'corrupt' | 'too_new' | 'no_wal' | 'migration_failed';
@@ -87,11 +93,34 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     const version = migrateOrExplain(db, path, migrations);
     // close(true) finalizes statements repositories prepared; without it the connection lingers
     // until they are garbage collected, and the WAL is not checkpointed into the file.
-    return { db, path, version, close: () => db.close(true) };
+    const checkpoints = startCheckpoints(db, inMemory ? undefined : options.checkpointEveryMs);
+    return {
+      db,
+      path,
+      version,
+      close: () => {
+        if (checkpoints) clearInterval(checkpoints);
+        db.close(true);
+      },
+    };
   } catch (e) {
     db.close(true);
     throw explain(e, path);
   }
+}
+
+function startCheckpoints(db: Database, everyMs: number | undefined): ReturnType<typeof setInterval> | null {
+  if (everyMs === undefined) return null;
+  db.run('PRAGMA wal_autocheckpoint = 0');
+  const timer = setInterval(() => {
+    try {
+      db.run('PRAGMA wal_checkpoint(PASSIVE)');
+    } catch {
+      // A busy or closing database: the next tick tries again; the WAL stays valid meanwhile.
+    }
+  }, everyMs);
+  timer.unref();
+  return timer;
 }
 
 /** SQLite would report a foreign file only on first read; checking the header ourselves means nothing is ever written to it. */

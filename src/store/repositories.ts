@@ -9,7 +9,7 @@ import { OrdersRepository } from './orders.ts';
 import { OutboxRepository } from './outbox.ts';
 import { recordClosedTrade, type RecordedTrade } from './record-trade.ts';
 import { RunsRepository } from './runs.ts';
-import { inTransaction } from './transaction.ts';
+import { inRelaxedTransaction, inTransaction } from './transaction.ts';
 import { TransitionsRepository } from './transitions.ts';
 
 export interface Repositories {
@@ -25,6 +25,8 @@ export interface Repositories {
   readonly transitions: TransitionsRepository;
   /** Writes that span repositories (an order with its alert, a fill with its order's status) commit together. */
   transaction<T>(work: () => T): T;
+  /** For rebuildable per-bar facts: atomic, but no fsync (see inRelaxedTransaction). */
+  relaxedTransaction<T>(work: () => T): T;
   recordClosedTrade(trade: JournalTradeInput, at: number): RecordedTrade;
 }
 
@@ -44,6 +46,7 @@ export function createRepositories(store: Store): Repositories {
     audit: new AuditRepository(store),
     transitions: new TransitionsRepository(store),
     transaction: (work) => inTransaction(store, work),
+    relaxedTransaction: (work) => inRelaxedTransaction(store, work),
     recordClosedTrade: (trade, at) => recordClosedTrade(store, { trades, dailyPnl }, trade, at),
   };
 }

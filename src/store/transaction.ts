@@ -10,3 +10,20 @@ import type { Store } from './db.ts';
 export function inTransaction<T>(store: Store, work: () => T): T {
   return store.db.transaction(work).immediate();
 }
+
+/**
+ * A transaction for facts that can be rebuilt (the engine's per-bar mark-to-market snapshot):
+ * committed without waiting for the disk (synchronous=NORMAL; WAL still makes it atomic and safe
+ * against a process crash), so the bar path does not pay an fsync. A power cut can lose only the
+ * last such snapshots, and the bar that produced them is decided again on boot. The trading
+ * journal (orders, fills, trades) keeps synchronous=FULL: the setting is restored afterwards.
+ */
+export function inRelaxedTransaction<T>(store: Store, work: () => T): T {
+  if (store.db.inTransaction) return inTransaction(store, work);
+  store.db.run('PRAGMA synchronous = NORMAL');
+  try {
+    return inTransaction(store, work);
+  } finally {
+    store.db.run('PRAGMA synchronous = FULL');
+  }
+}

@@ -5,6 +5,8 @@ import type { Strategy, StrategyDefinition, StrategyParams } from './types.ts';
 /**
  * Bollinger Bands reversion: flat and close ≤ lower band → long; close ≥ upper band → short;
  * a long exits when the close is back at or above the middle band, a short at or below it.
+ * Bands of zero width (σ = 0, all closes equal) advise no entry: the close sits on both bands at
+ * once, so there is no deviation to revert (the same rule as z = 0 when σ = 0).
  */
 const schema = v.strictObject({
   period: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(10_000)), 20),
@@ -25,7 +27,10 @@ export const bollingerStrategy: StrategyDefinition = {
       onBar(close, position) {
         const b = bands.push(close);
         if (!b) return 'none';
-        if (position === 'flat') return close <= b.lower ? 'enter_long' : close >= b.upper ? 'enter_short' : 'none';
+        if (position === 'flat') {
+          if (b.upper === b.lower) return 'none';
+          return close <= b.lower ? 'enter_long' : close >= b.upper ? 'enter_short' : 'none';
+        }
         if (position === 'long') return close >= b.middle ? 'exit' : 'none';
         return close <= b.middle ? 'exit' : 'none';
       },

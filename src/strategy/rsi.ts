@@ -24,6 +24,9 @@ export const rsiStrategy: StrategyDefinition = {
     if (p.oversold! >= p.overbought!) out.push({ param: 'oversold', message: `oversold (${p.oversold}) must be below overbought (${p.overbought})` });
     if (p.exitLevel! <= p.oversold! || p.exitLevel! >= p.overbought!) {
       out.push({ param: 'exitLevel', message: `exitLevel (${p.exitLevel}) must lie between oversold (${p.oversold}) and overbought (${p.overbought})` });
+    } else if (100 - p.exitLevel! >= p.overbought! || 100 - p.exitLevel! <= p.oversold!) {
+      // Shorts exit at RSI ≤ 100 − exitLevel: that level must also lie strictly between the two.
+      out.push({ param: 'exitLevel', message: `a short exits at RSI ≤ ${100 - p.exitLevel!} (100 − exitLevel), which must lie between oversold (${p.oversold}) and overbought (${p.overbought})` });
     }
     return out;
   },

@@ -1,18 +1,94 @@
 import { Elysia } from 'elysia';
 import type { App } from '../app/app.ts';
+import { marketViewOf, type BarSource } from '../app/market-view.ts';
+import { createResearch, type ResearchStore } from '../app/research.ts';
+import { viewerOf, webDeps, type WebOptions } from './deps.ts';
+import { errorResponse, handleError } from './errors.tsx';
 import { healthRoutes } from './health.ts';
+import { LiveFeed } from './live/feed.ts';
+import { liveSnapshot } from './live/snapshot.tsx';
+import { apiRoutes } from './routes/api.ts';
+import { assetRoutes } from './routes/assets.ts';
+import { commandRoutes } from './routes/commands.tsx';
+import { csvRoutes } from './routes/csv.ts';
+import { docsRoutes, openApiPlugin } from './routes/docs.tsx';
+import { eventRoutes } from './routes/events.ts';
+import { loginRoutes } from './routes/login.tsx';
+import { dashboardRoutes } from './routes/pages.tsx';
+import { researchRoutes } from './routes/research.tsx';
+import { BODY_LIMIT, isLoopbackHost } from './security/gate.ts';
+import { statechartRoutes } from './statecharts/routes.ts';
+import { SECURITY_HEADERS } from './security/headers.ts';
 
-/** The HTTP surface: one Elysia instance per feature module, mounted here. */
-export function createWebApp(app: App) {
-  return new Elysia().use(healthRoutes(app));
+/**
+ * The HTTP surface: one Elysia instance per feature module, mounted here behind one gate (Host,
+ * body size, token, CSRF) and one error mapper, with the security headers on every response.
+ */
+export function createWebApp(options: WebOptions | App) {
+  const deps = webDeps('app' in options ? options : { app: options });
+  const feed = new LiveFeed(() => liveSnapshot(deps), deps.pushIntervalMs);
+  // Typed as plain Elysia: /docs calls back into this same app for its OpenAPI document.
+  const web: Elysia = new Elysia()
+    .onRequest(async ({ request, set }) => {
+      Object.assign(set.headers, SECURITY_HEADERS);
+      const refused = await deps.gate.check(request);
+      if (refused) return errorResponse(request, refused.status, refused.error, refused.message);
+    })
+    .onError(({ code, error, request }) => handleError({ code, error, request }))
+    .use(openApiPlugin())
+    .use(healthRoutes(deps.app))
+    .use(assetRoutes())
+    .use(loginRoutes(deps))
+    .use(dashboardRoutes(deps))
+    .use(researchRoutes(deps))
+    .use(apiRoutes(deps))
+    .use(commandRoutes(deps))
+    .use(csvRoutes(deps))
+    .use(eventRoutes(deps, feed))
+    .use(statechartRoutes(deps.app, { viewer: (request) => viewerOf(deps, request) }))
+    .use(docsRoutes(deps, (r) => web.handle(r))) as unknown as Elysia;
+  return Object.assign(web, { feed, deps });
 }
 
-export function startWebServer(app: App, opts: { host: string; port: number }) {
-  const server = createWebApp(app).listen({ hostname: opts.host, port: opts.port });
+export interface StartWebOptions {
+  readonly host: string;
+  readonly port: number;
+  /** QS_DASHBOARD_TOKEN; without it the dashboard is read-only. */
+  readonly token?: string | undefined;
+  /** The trading core, for the live chart's bars and the strategy's band parameters. */
+  readonly bars?: BarSource;
+  /** The research store, for the backtest pages. */
+  readonly runs?: ResearchStore;
+  /** How often the live stream pushes (default 1000 ms). */
+  readonly pushIntervalMs?: number;
+}
+
+export function startWebServer(app: App, opts: StartWebOptions) {
+  const loopback = isLoopbackHost(opts.host);
+  // The config validator refuses this too; a second check here keeps any other caller honest.
+  if (!loopback && !opts.token) {
+    throw Object.assign(new Error(`web.host ${opts.host} is reachable from other machines, so the dashboard needs a token: set QS_DASHBOARD_TOKEN, or bind 127.0.0.1`), { name: 'ConfigError' });
+  }
+  const market = opts.bars ? marketViewOf(opts.bars) : undefined;
+  const web = createWebApp({
+    app,
+    token: opts.token ?? null,
+    loopbackOnly: loopback,
+    ...(opts.pushIntervalMs ? { pushIntervalMs: opts.pushIntervalMs } : {}),
+    ...(market ? { market } : {}),
+    ...(opts.runs ? { research: createResearch(opts.runs) } : {}),
+  });
+  // Bun refuses bigger bodies before they are read; the gate checks again for app.handle callers.
+  const server = web.listen({ hostname: opts.host, port: opts.port, maxRequestBodySize: BODY_LIMIT, idleTimeout: 30 });
   return {
     get port(): number {
       return server.server?.port ?? opts.port;
     },
-    stop: () => server.stop(),
+    stop: () => {
+      web.feed.stop();
+      market?.close();
+      // Live streams never end on their own; without closing them the stop would wait forever.
+      return server.stop(true);
+    },
   };
 }

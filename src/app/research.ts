@@ -1,0 +1,50 @@
+import type { Repositories } from '../store/repositories.ts';
+import type { GridOrder, RunKind, RunSummary, StoredFold, StoredGridRow, StoredRun, StoredTrade } from '../store/runs.ts';
+
+export type { Metrics, EquityPoint, Params, Objective } from '../backtest/types.ts';
+export type { RunKind, RunSummary, StoredFold, StoredGridRow, StoredRun, StoredTrade } from '../store/runs.ts';
+export { downsampleEquity, MAX_EQUITY_POINTS } from '../store/runs.ts';
+
+/** The research half of the store: what the dashboard's backtest pages read. */
+export type ResearchStore = Pick<Repositories, 'runs'>;
+
+export interface RunPage {
+  readonly total: number;
+  readonly runs: RunSummary[];
+}
+
+/** Newest first, with the total so a page can say "21–40 of 63". */
+export function listRuns(repos: ResearchStore, page: { limit: number; offset: number; kind?: RunKind }): RunPage {
+  const query = page.kind ? { limit: page.limit, offset: page.offset, kind: page.kind } : { limit: page.limit, offset: page.offset };
+  return { total: repos.runs.countRuns(page.kind), runs: repos.runs.listRuns(query) };
+}
+
+export function getRun(repos: ResearchStore, id: number): StoredRun | null {
+  return repos.runs.getRun(id);
+}
+
+/** A page of a run's trades; `fold` narrows a walk-forward run to one fold's test trades. */
+export function runTrades(repos: ResearchStore, id: number, page: { limit: number; offset: number; fold?: number }): StoredTrade[] {
+  return repos.runs.getRunTrades(id, page.fold === undefined ? { limit: page.limit, offset: page.offset } : page);
+}
+
+export function gridRows(repos: ResearchStore, id: number, orderBy: GridOrder = 'seq'): StoredGridRow[] {
+  return repos.runs.getGridRows(id, orderBy);
+}
+
+export function folds(repos: ResearchStore, id: number): StoredFold[] {
+  return repos.runs.getFolds(id);
+}
+
+/** The functions above bound to one store, as the dashboard (and a facade) would hold them. */
+export function createResearch(repos: ResearchStore) {
+  return {
+    listRuns: (page: { limit: number; offset: number; kind?: RunKind }) => listRuns(repos, page),
+    getRun: (id: number) => getRun(repos, id),
+    runTrades: (id: number, page: { limit: number; offset: number; fold?: number }) => runTrades(repos, id, page),
+    gridRows: (id: number, orderBy?: GridOrder) => gridRows(repos, id, orderBy),
+    folds: (id: number) => folds(repos, id),
+  };
+}
+
+export type Research = ReturnType<typeof createResearch>;

@@ -1,0 +1,253 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Bar } from '../../domain/bar.ts';
+import type { RegimeOption } from '../../market/regimes.ts';
+import { DEFAULT_START, DEFAULT_START_PRICE } from '../../market/simulator.ts';
+import { SimFeed } from '../sim/feed.ts';
+import { GatewayBook, type Outgoing } from './book.ts';
+import type { Field } from './codec.ts';
+import { handleRequest, type GatewayContext } from './handlers.ts';
+import * as out from './responses.ts';
+import { Session } from './session.ts';
+import { splitMinuteBar } from './sub-bars.ts';
+import { execTime } from './wire-order.ts';
+
+export interface FakeGatewayOptions {
+  /** 0 (default) picks a free port. The gateway listens on 127.0.0.1 only. */
+  readonly port?: number;
+  readonly account?: string;
+  readonly seed?: number;
+  readonly regime?: RegimeOption;
+  readonly startPrice?: number;
+  /** UTC ms the simulated market starts from. */
+  readonly start?: number;
+  /** Minute bars simulated before the first live one, so history requests have data. Default 500. */
+  readonly warmupBars?: number;
+  /** Wall time between simulated minutes; 0 (default) = only step() advances the market. */
+  readonly barIntervalMs?: number;
+  readonly slippageTicks?: number;
+  readonly commissionPerContract?: number;
+  /** A phase is settled once the sockets were quiet this long (the client's reactions are in). Default 15. */
+  readonly quietMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface FakeGateway {
+  readonly port: number;
+  readonly account: string;
+  /** The account (paper exchange, executions), for assertions. */
+  readonly book: GatewayBook;
+  /** Simulates one minute: fills at the open, stops/targets in the range, twelve 5-second bars at the close. */
+  step(): Promise<Bar>;
+  /** Connected, started client sessions. */
+  sessionCount(): number;
+  /** Every socket is closed by the gateway (the peer hangs up). */
+  dropConnections(): void;
+  /** Current sessions stop talking and stop answering, sockets left open (a half-dead link). */
+  goSilent(): void;
+  /** Sends an error message to every session, e.g. sendError(1100, 'Connectivity between IB and TWS has been lost.'). */
+  sendError(code: number, message: string, reqId?: number): void;
+  rejectNext(reason: string): void;
+  partialFillNext(qty: number): void;
+  /** Acknowledgements of new orders arrive this much later (the orders are in the book at once). */
+  delayAcks(ms: number): void;
+  /** The next order is refused with 103 (duplicate order id), as after an id sequence reset. */
+  duplicateIdNext(): void;
+  /** The next `n` history requests get 162 (pacing violation). */
+  pacingViolations(n: number): void;
+  /** Sends one message of arbitrary fields to every session (a garbled message, for tests). */
+  sendRaw(fields: readonly Field[]): void;
+  /** Closes every session and stops listening for `downMs`, then listens again; the account is kept. */
+  restart(opts: { downMs: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** @stoqey/ib's send pacing window (it sends at most maxReqPerSec/10 messages per 100 ms), plus a margin. */
+const CLIENT_PACING_MS = 110;
+
+const DATA_FARMS_OK: ReadonlyArray<readonly [number, string]> = [
+  [2104, 'Market data farm connection is OK:usfarm'],
+  [2106, 'HMDS data farm connection is OK:ushmds'],
+  [2158, 'Sec-def data farm connection is OK:secdefnj'],
+];
+
+/**
+ * A fake IB Gateway on loopback that speaks the TWS socket protocol, backed by the paper
+ * exchange and the market simulator: the real @stoqey/ib client connects to it as to IB.
+ */
+export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<FakeGateway> {
+  const account = opts.account ?? 'DU1234567';
+  const log = opts.log ?? (() => {});
+  const quietMs = opts.quietMs ?? 15;
+  const book = new GatewayBook({ account, slippageTicks: opts.slippageTicks ?? 1, commissionPerContract: opts.commissionPerContract ?? 0.62 });
+  const feed = new SimFeed({ seed: opts.seed ?? 7, regime: opts.regime ?? 'switching', startPrice: opts.startPrice ?? DEFAULT_START_PRICE, barMinutes: 1, start: opts.start ?? DEFAULT_START }, opts.warmupBars ?? 500);
+  const sessions = new Set<Session>();
+  const sockets = new Set<Socket>();
+  const faults = { delayAcksMs: 0, pacingLeft: 0 };
+  let lastTraffic = 0;
+  let lastFromClient = Number.NEGATIVE_INFINITY;
+  let chain: Promise<unknown> = Promise.resolve();
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let stepping = false;
+  let down = false;
+
+  const marketNow = () => (feed.history(1)[0]?.time ?? feed.options.start) + 60_000;
+  const ready = () => [...sessions].filter((s) => s.ready);
+  const deliver = (msgs: readonly Outgoing[], delayMs = 0) => {
+    const send = () => {
+      for (const m of msgs) for (const s of ready()) if (s.clientId === m.clientId) s.send(m.fields);
+    };
+    if (delayMs > 0) setTimeout(send, delayMs);
+    else send();
+  };
+  const ctx: GatewayContext = { account, book, feed, marketNow, deliver, faults };
+
+  const host = {
+    connectionTime: () => execTime(marketNow()).replace('US/Eastern', 'EST'),
+    clientIdInUse: (id: number, by: Session) => [...sessions].some((s) => s !== by && s.open && s.clientId === id),
+    started: (s: Session) => {
+      log(`client ${s.clientId} connected`);
+      s.send(out.nextValidId(book.nextValidId(s.clientId)));
+      s.send(out.managedAccounts(account));
+      for (const [code, text] of DATA_FARMS_OK) s.sendError(-1, code, text);
+    },
+    handle: (s: Session, req: Parameters<typeof handleRequest>[2]) => handleRequest(ctx, s, req),
+    noteTraffic: (fromClient: boolean) => {
+      lastTraffic = performance.now();
+      if (fromClient) lastFromClient = lastTraffic;
+    },
+    log,
+  };
+
+  const server: Server = createServer((socket) => {
+    if (down) return void socket.destroy();
+    sockets.add(socket);
+    const session = new Session(socket, host);
+    sessions.add(session);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      sessions.delete(session);
+      if (session.clientId >= 0) log(`client ${session.clientId} disconnected`);
+    });
+  });
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host: '127.0.0.1' }, () => {
+        server.off('error', reject);
+        resolve((server.address() as { port: number }).port);
+      });
+    });
+  const port = await listen(opts.port ?? 0);
+
+  /**
+   * Waits until the client had its say: no traffic either way for quietMs. A client that has just
+   * sent something may have more queued behind @stoqey/ib's pacing (4 messages per 100 ms by
+   * default), so after a client message the quiet must last a whole pacing window. Bounded, so
+   * a chatty client cannot stall the market.
+   */
+  async function settle(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r));
+    const started = performance.now();
+    while (performance.now() - started < 2_000) {
+      const now = performance.now();
+      const need = lastFromClient >= started - CLIENT_PACING_MS ? Math.max(quietMs, CLIENT_PACING_MS) : quietMs;
+      const idle = Math.min(now - lastTraffic, now - lastFromClient);
+      if (idle >= need) return;
+      await new Promise<void>((r) => setTimeout(r, Math.max(1, need - idle)));
+    }
+  }
+
+  async function runBar(): Promise<Bar> {
+    const bar = feed.next();
+    deliver(book.openPhase(bar));
+    await settle();
+    deliver(book.rangePhase(bar));
+    await settle();
+    book.closePhase(bar);
+    const parts = splitMinuteBar(bar);
+    for (const s of ready()) for (const reqId of s.bars) for (const p of parts) s.send(out.realTimeBar(reqId, { ...p, time: p.time / 1000 }));
+    await settle();
+    // A partial fill's remainder is reported one phase later, as a second execution.
+    deliver(book.releaseDeferred());
+    return bar;
+  }
+
+  const step = (): Promise<Bar> => {
+    const run = chain.then(runBar);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  const startTimer = () => {
+    const ms = opts.barIntervalMs ?? 0;
+    if (ms <= 0 || timer !== null) return;
+    timer = setInterval(() => {
+      if (stepping) return;
+      stepping = true;
+      step()
+        .catch((e: unknown) => log(`bar failed: ${e instanceof Error ? e.message : String(e)}`))
+        .finally(() => {
+          stepping = false;
+        });
+    }, ms);
+  };
+  const stopTimer = () => {
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+  };
+  const dropAll = () => {
+    for (const s of sessions) s.close();
+    for (const s of sockets) s.destroy();
+  };
+  startTimer();
+
+  return {
+    port,
+    account,
+    book,
+    step,
+    sessionCount: () => ready().length,
+    dropConnections: dropAll,
+    goSilent: () => {
+      for (const s of sessions) s.silent = true;
+    },
+    sendError: (code, message, reqId = -1) => {
+      for (const s of ready()) s.sendError(reqId, code, message);
+    },
+    rejectNext: (reason) => {
+      book.rejectReason = reason;
+    },
+    partialFillNext: (qty) => {
+      book.partialQty = qty;
+    },
+    delayAcks: (ms) => {
+      faults.delayAcksMs = ms;
+    },
+    duplicateIdNext: () => {
+      book.duplicateIdNext = true;
+    },
+    pacingViolations: (n) => {
+      faults.pacingLeft = n;
+    },
+    sendRaw: (fields) => {
+      for (const s of ready()) s.send(fields);
+    },
+    async restart({ downMs }) {
+      down = true;
+      stopTimer();
+      dropAll();
+      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => setTimeout(r, downMs));
+      down = false;
+      await listen(port);
+      startTimer();
+      log(`gateway back after ${downMs} ms`);
+    },
+    async close() {
+      stopTimer();
+      down = true;
+      dropAll();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * TWS message codes and what each asks of the bot. TWS sends connectivity and farm notices with
+ * id −1 (the library turns those into `info` events) and request or order problems with the
+ * request's or order's id (`error` events); the adapter treats both the same way by code.
+ */
+
+export type CodeAction =
+  /** Orders can no longer reach IB's servers (1100, 2110): degraded, orders refused until restored. */
+  | { kind: 'routingLost' }
+  /** Restored (1101: market data subscriptions were lost and must be renewed; 1102: kept). */
+  | { kind: 'restored'; dataLost: boolean }
+  /** A data farm is down (2103, 2105, 2107, 2157): degraded until its OK notice or fresh data. */
+  | { kind: 'farmDown' }
+  /** A data farm is back (2104, 2106, 2108, 2158): information; ends a farm degradation. */
+  | { kind: 'farmOk' }
+  /** Another session (TWS or a phone) holds the market data (10197): degraded until bars flow again. */
+  | { kind: 'competingSession' }
+  /** The socket or TWS is not there (502, 504) or refused the client id (326): the connect fails, retry later. */
+  | { kind: 'connectFailed'; retryable: true }
+  | { kind: 'other' };
+
+export const CODES = {
+  duplicateOrderId: 103,
+  historicalPacing: 162,
+  noSecurityDefinition: 200,
+  orderRejected: 201,
+  orderCancelled: 202,
+  clientIdInUse: 326,
+  orderWarning: 399,
+  connectFail: 502,
+  notConnected: 504,
+  connectivityLost: 1100,
+  restoredDataLost: 1101,
+  restoredDataKept: 1102,
+  competingSession: 10197,
+  cancelUnknown: 10147,
+  cancelFinished: 10148,
+} as const;
+
+/** The adapter's own codes (not TWS's): what it refused or could not read, and why. */
+export const IB_ADAPTER = {
+  accountMismatch: 9101,
+  notPaperAccount: 9102,
+  liveNotConfirmed: 9103,
+  malformedMessage: 9201,
+  handlerFailed: 9202,
+  timeout: 9203,
+  noContract: 9204,
+  commissionMissing: 9205,
+} as const;
+
+export function classify(code: number): CodeAction {
+  switch (code) {
+    case 1100:
+    case 2110:
+      return { kind: 'routingLost' };
+    case 1101:
+      return { kind: 'restored', dataLost: true };
+    case 1102:
+      return { kind: 'restored', dataLost: false };
+    case 2103:
+    case 2105:
+    case 2107:
+    case 2157:
+      return { kind: 'farmDown' };
+    case 2104:
+    case 2106:
+    case 2108:
+    case 2158:
+      return { kind: 'farmOk' };
+    case 10197:
+      return { kind: 'competingSession' };
+    case 326:
+    case 502:
+    case 504:
+      return { kind: 'connectFailed', retryable: true };
+    default:
+      return { kind: 'other' };
+  }
+}
+
+/** Notices that inform or warn but do not fail the order or request they name. */
+export function isWarning(code: number): boolean {
+  return code === CODES.orderWarning || (code >= 2100 && code < 2200) || code === 10167 || code === 10090;
+}
+
+/**
+ * Whether the bot may simply try again later (`retryable`) or an operator must look (false):
+ * connectivity, pacing and warnings are retryable; a refused order or an unknown problem is not.
+ */
+export function isRetryable(code: number): boolean {
+  if (isWarning(code)) return true;
+  const kind = classify(code).kind;
+  if (kind !== 'other') return true;
+  return code === CODES.historicalPacing || code === CODES.duplicateOrderId || code === IB_ADAPTER.timeout || code === IB_ADAPTER.malformedMessage || (code >= 1100 && code < 1400);
+}
+
+/** A refusal from the adapter or from TWS, with the recovery it needs (BrokerError's `retryable`). */
+export class IbBrokerError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'IbBrokerError';
+  }
+}

@@ -1,0 +1,174 @@
+import type { Contract, Order as IbOrder } from '@stoqey/ib';
+import { MES } from '../../domain/instrument.ts';
+import type { Fill, Order, OrderRequest, OrderStatus } from '../../domain/trading.ts';
+import type { FutureContract } from './contract.ts';
+import type { Parsed, ExecDetailsArgs, OpenOrderArgs, ContractDetailsArgs } from './schemas.ts';
+
+/** Between our order model and IB's: pure functions, each a place a field could be mistranslated. */
+
+export function futContract(c: FutureContract): Contract {
+  return { conId: c.conId, symbol: c.symbol, secType: 'FUT' as Contract['secType'], lastTradeDateOrContractMonth: c.lastTradeDate, exchange: c.exchange, currency: c.currency, multiplier: c.multiplier };
+}
+
+/** MES continuous future: IB stitches the expired quarters, so history reaches back across rolls. It is for history only. */
+export const CONTINUOUS_MES: Contract = { symbol: MES.symbol, secType: 'CONTFUT' as Contract['secType'], exchange: MES.exchange, currency: MES.currency };
+
+/** The search for listed MES futures (reqContractDetails answers with every unexpired month). */
+export const MES_FUTURES: Contract = { symbol: MES.symbol, secType: 'FUT' as Contract['secType'], exchange: MES.exchange, currency: MES.currency };
+
+export function futureFromDetails(d: Parsed<typeof ContractDetailsArgs>[1]): FutureContract | null {
+  const c = d.contract;
+  const multiplier = Number(c.multiplier);
+  if (c.conId === undefined || c.lastTradeDateOrContractMonth === undefined || !Number.isFinite(multiplier)) return null;
+  return { conId: c.conId, symbol: c.symbol ?? '', localSymbol: c.localSymbol ?? '', lastTradeDate: c.lastTradeDateOrContractMonth, multiplier, exchange: c.exchange ?? MES.exchange, currency: c.currency ?? '' };
+}
+
+/**
+ * Our order as IB's. Every order is transmitted at once: the port places a bracket's children
+ * only after the entry filled, so there is never a whole bracket to hold back with transmit=false.
+ * Stop and target are GTC so the protection outlives the trading day; OCA type 2 ("reduce with
+ * block") shrinks the sibling by a partial fill instead of cancelling it, leaving no contract
+ * unprotected. `parentId` is set only while the parent is still working (IB attaches the child).
+ */
+export function toIbOrder(req: OrderRequest, account: string, parentId: number | undefined): IbOrder {
+  const base: IbOrder = {
+    action: (req.action === 'buy' ? 'BUY' : 'SELL') as IbOrder['action'],
+    totalQuantity: req.qty,
+    orderType: (req.type === 'market' ? 'MKT' : req.type === 'limit' ? 'LMT' : 'STP') as IbOrder['orderType'],
+    tif: (req.type === 'market' ? 'DAY' : 'GTC') as IbOrder['tif'],
+    account,
+    orderRef: req.ref,
+    transmit: true,
+    outsideRth: true,
+  };
+  if (req.type === 'limit') base.lmtPrice = req.price;
+  if (req.type === 'stop') base.auxPrice = req.price;
+  if (req.ocaGroup !== undefined) {
+    base.ocaGroup = req.ocaGroup;
+    base.ocaType = 2;
+  }
+  if (parentId !== undefined) base.parentId = parentId;
+  return base;
+}
+
+/** IB's order status words as ours; null for a word IB does not document. */
+export function statusOf(ibStatus: string, filled: number, remaining: number): OrderStatus | null {
+  switch (ibStatus) {
+    case 'ApiPending':
+    case 'PendingSubmit':
+      return 'pending';
+    case 'PreSubmitted':
+    case 'Submitted':
+    case 'PendingCancel':
+      return filled > 0 ? 'partially_filled' : 'submitted';
+    case 'Filled':
+      return remaining > 0 ? 'partially_filled' : 'filled';
+    case 'ApiCancelled':
+    case 'Cancelled':
+      return 'cancelled';
+    // "received by the system but no longer active because it was rejected or cancelled"
+    case 'Inactive':
+      return 'rejected';
+    default:
+      return null;
+  }
+}
+
+export const isFinal = (s: OrderStatus) => s === 'filled' || s === 'cancelled' || s === 'rejected';
+
+/** Our ref for an IB order: orderRef when set (ours survive restarts that way), else a stand-in from its id. */
+export const refOf = (orderRef: string | undefined, orderId: number): string => (orderRef !== undefined && orderRef !== '' ? orderRef : `ib:${orderId}`);
+
+export function fillFromExec(e: Parsed<typeof ExecDetailsArgs>[2], commissionDollars: number, knownRef: string | undefined): Fill | null {
+  const time = parseIbTime(e.time);
+  if (time === null) return null;
+  return {
+    orderRef: e.orderRef !== undefined && e.orderRef !== '' ? e.orderRef : (knownRef ?? `ib:${e.orderId}`),
+    execId: e.execId,
+    action: e.side === 'BOT' ? 'buy' : 'sell',
+    qty: e.shares,
+    price: e.price,
+    time,
+    commissionCents: Math.round(commissionDollars * 100),
+  };
+}
+
+export function orderFromOpenOrder(a: Parsed<typeof OpenOrderArgs>, status: OrderStatus, parentRef: string | undefined): Order {
+  const [orderId, , o] = a;
+  const type = o.orderType === 'LMT' ? 'limit' : o.orderType === 'STP' ? 'stop' : 'market';
+  const price = type === 'limit' ? o.lmtPrice : type === 'stop' ? o.auxPrice : undefined;
+  return {
+    ref: refOf(o.orderRef, orderId),
+    action: o.action === 'BUY' ? 'buy' : 'sell',
+    type,
+    qty: o.totalQuantity,
+    ...(price === undefined ? {} : { price }),
+    ...(o.ocaGroup ? { ocaGroup: o.ocaGroup } : {}),
+    ...(parentRef === undefined ? {} : { parentRef }),
+    status,
+    filledQty: o.filledQuantity ?? 0,
+    avgFillPrice: null,
+    brokerId: orderId,
+  };
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at `utcMs`, in ms; null for a zone name the runtime does not know. */
+function zoneOffsetMs(zone: string, utcMs: number): number | null {
+  let fmt = zoneFormats.get(zone);
+  if (fmt === undefined) {
+    try {
+      fmt = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    } catch {
+      return null;
+    }
+    zoneFormats.set(zone, fmt);
+  }
+  const p = Object.fromEntries(fmt.formatToParts(new Date(utcMs)).map((x) => [x.type, x.value]));
+  return Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!) - Math.floor(utcMs / 1000) * 1000;
+}
+
+/**
+ * An IB time as epoch ms: epoch seconds (bars with formatDate 2), `yyyymmdd-hh:mm:ss` (UTC), or
+ * `yyyymmdd hh:mm:ss [Zone]` with an IANA zone as TWS writes executions (`US/Eastern`). Without
+ * a zone the time is taken as UTC: configure TWS/Gateway to send zoned times (the default since 10.x).
+ */
+export function parseIbTime(text: string): number | null {
+  const s = text.trim();
+  if (/^\d{9,11}$/.test(s)) return Number(s) * 1000;
+  const m = /^(\d{4})(\d{2})(\d{2})(?:[- ]+(\d{2}):(\d{2}):(\d{2}))?(?:\s+(\S+))?$/.exec(s);
+  if (!m) return null;
+  const wall = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+  if (Number.isNaN(wall)) return null;
+  const zone = m[7];
+  if (zone === undefined) return wall;
+  // Two passes: the offset at the guessed instant, then at the corrected one (DST edges).
+  const first = zoneOffsetMs(zone, wall);
+  if (first === null) return null;
+  const second = zoneOffsetMs(zone, wall - first);
+  return wall - (second ?? first);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The execution filter's time: `yyyymmdd-hh:mm:ss` in UTC (second resolution, rounded down). */
+export function filterTime(utcMs: number): string {
+  const d = new Date(Math.max(0, utcMs));
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+
+/** IB's bar size words for N minutes (N divides 60). */
+export function barSizeSetting(minutes: number): string {
+  if (minutes === 60) return '1 hour';
+  return minutes === 1 ? '1 min' : `${minutes} mins`;
+}
+
+/**
+ * How far back to ask for `count` bars: calendar days, because the market closes daily and at
+ * weekends; three extra days cover a weekend plus a holiday. CME trades about 23 hours a day.
+ */
+export function historyDuration(minutes: number, count: number): string {
+  const days = Math.ceil((count * minutes) / (23 * 60)) + 3;
+  return `${days} D`;
+}

@@ -1,0 +1,83 @@
+import { Elysia } from 'elysia';
+import { render } from '../../../views/render.ts';
+import { HeatmapPanel, RunsTable, RunTradesPanel } from '../../../views/fragments/research.tsx';
+import { BacktestsPage, RunPage } from '../../../views/pages/backtests.tsx';
+import { viewerOf, type WebDeps } from '../deps.ts';
+import { csvCell, csvResponse, html } from '../http.ts';
+import { HeatmapQuery, PageQuery, RunIdParams, RunTradesQuery } from '../schemas.ts';
+import { heatmap, type HeatObjective, type StoredRun } from '../view-models/research.ts';
+import { NotFound } from './errors.ts';
+
+const RUNS_PAGE = 20;
+const TRADES_PAGE = 50;
+const CSV_BATCH = 1000;
+
+/** Backtest, optimisation and walk-forward runs from the research store, read only. */
+export function researchRoutes(deps: WebDeps) {
+  const { research } = deps;
+  const runOr404 = (id: number): StoredRun => {
+    const run = research.getRun(id);
+    if (!run) throw new NotFound(`no stored run #${id}; see /backtests for the list`);
+    return run;
+  };
+  const runsTable = (page: number) => {
+    const { total, runs } = research.listRuns({ limit: RUNS_PAGE, offset: (page - 1) * RUNS_PAGE });
+    return { runs, page, pageSize: RUNS_PAGE, total };
+  };
+  const tradesOf = (run: StoredRun, page: number, fold?: number) => {
+    const rows = research.runTrades(run.id, { limit: TRADES_PAGE, offset: (page - 1) * TRADES_PAGE, ...(fold === undefined ? {} : { fold }) });
+    const total = fold === undefined ? run.tradeCount : (research.folds(run.id).find((f) => f.fold === fold)?.testTradeCount ?? 0);
+    return { rows, page, pageSize: TRADES_PAGE, total };
+  };
+  const heatmapOf = (run: StoredRun, q: { objective?: HeatObjective; x?: string; y?: string }) =>
+    heatmap(research.gridRows(run.id), q.objective ?? ((run.objective as HeatObjective | null) ?? 'sharpe'), q.x, q.y);
+
+  return new Elysia({ name: 'research', detail: { hide: true } })
+    .get('/backtests', ({ request, query }) => html(render(<BacktestsPage viewer={viewerOf(deps, request)} {...runsTable(query.page)} />)), { query: PageQuery })
+    .get('/fragments/runs', ({ query }) => html(render(<RunsTable {...runsTable(query.page)} />)), { query: PageQuery })
+    .get(
+      '/backtests/:id',
+      ({ request, params }) => {
+        const run = runOr404(params.id);
+        const model = {
+          viewer: viewerOf(deps, request),
+          run,
+          trades: tradesOf(run, 1),
+          heatmap: run.kind === 'optimize' ? heatmapOf(run, {}) : null,
+          folds: run.kind === 'walkforward' ? research.folds(run.id) : [],
+        };
+        return html(render(<RunPage model={model} />));
+      },
+      { params: RunIdParams },
+    )
+    .get(
+      '/backtests/:id/trades',
+      ({ params, query }) => {
+        const run = runOr404(params.id);
+        const t = tradesOf(run, query.page, query.fold);
+        return html(render(<RunTradesPanel runId={run.id} trades={t.rows} page={t.page} pageSize={t.pageSize} total={t.total} {...(query.fold === undefined ? {} : { fold: query.fold })} />));
+      },
+      { params: RunIdParams, query: RunTradesQuery },
+    )
+    .get('/backtests/:id/heatmap', ({ params, query }) => html(render(<HeatmapPanel runId={params.id} map={heatmapOf(runOr404(params.id), query)} />)), { params: RunIdParams, query: HeatmapQuery })
+    .get(
+      '/backtests/:id/trades.csv',
+      ({ params }) => {
+        const run = runOr404(params.id);
+        // Streamed in batches: an optimisation's best run can hold tens of thousands of trades.
+        let offset = 0;
+        const enc = new TextEncoder();
+        const stream = new ReadableStream<Uint8Array>({
+          start: (c) => c.enqueue(enc.encode('seq,fold,side,qty,entry_time,entry_price,exit_time,exit_price,exit_reason,commission,pnl\n')),
+          pull: (c) => {
+            const rows = research.runTrades(run.id, { limit: CSV_BATCH, offset });
+            offset += rows.length;
+            if (rows.length === 0) return c.close();
+            c.enqueue(enc.encode(rows.map((t) => [t.seq, t.fold, t.side, t.qty, new Date(t.entryTime).toISOString(), t.entryPrice, new Date(t.exitTime).toISOString(), t.exitPrice, t.exitReason, t.commissionCents / 100, t.pnlCents / 100].map(csvCell).join(',')).join('\n') + '\n'));
+          },
+        });
+        return csvResponse(`run-${run.id}-trades.csv`, stream);
+      },
+      { params: RunIdParams },
+    );
+}

@@ -1,0 +1,38 @@
+/** What the statechart views are given: plain data, the SVG already rendered (and escaped) by svg.ts. */
+
+export interface TransitionRow {
+  readonly time: number;
+  readonly from: string;
+  readonly to: string;
+  readonly event: string;
+}
+
+/** The part of a page that follows the running machine (the live fragment). */
+export interface LiveModel {
+  readonly machine: string;
+  /** The current state string ('open.long'); null when the actor reports none. */
+  readonly state: string | null;
+  /** Newest first; null in the summary (overview cards show no table). */
+  readonly rows: readonly TransitionRow[] | null;
+}
+
+export interface MachineView {
+  readonly machine: string;
+  readonly svg: string;
+  readonly live: LiveModel;
+  readonly fragmentUrl: string;
+  readonly pollMs: number;
+}
+
+export interface ReplayView {
+  readonly machine: string;
+  readonly svg: string;
+  /** The step shown, 0-based; null when nothing is recorded. */
+  readonly step: number | null;
+  readonly count: number;
+  readonly row: TransitionRow | null;
+  /** Steps around the current one, for the table of steps. */
+  readonly nearby: readonly { readonly index: number; readonly row: TransitionRow }[];
+  /** 'recorded': from SQLite; 'recent': the in-memory buffer only (the facade has no SQLite query). */
+  readonly source: 'recorded' | 'recent';
+}

@@ -1,0 +1,71 @@
+import { describe, expect, test } from 'bun:test';
+import { MINUTE } from '../../src/domain/session.ts';
+import { afterTrade, bracketLevels, dailyLossBreached, drawdownBreached, holdExpired, NO_STREAK, positionSize } from '../../src/risk/rules.ts';
+
+const T = Date.parse('2026-01-06T14:30:00Z');
+
+describe('bracketLevels: stop and target at entry ∓/± dollars / $5 points, on the tick grid', () => {
+  test('a long: $200 stop = 40 points below, $300 target = 60 points above', () => {
+    expect(bracketLevels('long', 5000.25, 200, 300)).toEqual({ stop: 4960.25, target: 5060.25 });
+  });
+
+  test('a short mirrors it: stop above, target below', () => {
+    expect(bracketLevels('short', 4999.75, 200, 300)).toEqual({ stop: 5039.75, target: 4939.75 });
+  });
+
+  test('a distance off the grid rounds to the nearest tick: $212 = 169.6 ticks → 170 ticks = 42.5 points', () => {
+    expect(bracketLevels('long', 5000, 212, 212)).toEqual({ stop: 4957.5, target: 5042.5 });
+    expect(bracketLevels('short', 5000, 212, 212)).toEqual({ stop: 5042.5, target: 4957.5 });
+  });
+});
+
+describe('limits trip at the limit itself', () => {
+  test('drawdown: peak − equity ≥ maxDrawdown', () => {
+    expect(drawdownBreached(1_000_000, 900_000, 1000)).toBe(true); // exactly $1000 below the peak
+    expect(drawdownBreached(1_000_000, 900_001, 1000)).toBe(false); // $999.99
+  });
+
+  test('daily loss: session P&L ≤ −dailyLossLimit', () => {
+    expect(dailyLossBreached(-50_000, 500)).toBe(true);
+    expect(dailyLossBreached(-49_999, 500)).toBe(false);
+  });
+
+  test('max hold: bar time − entry time ≥ maxHoldMinutes', () => {
+    expect(holdExpired(T + 120 * MINUTE, T, 120)).toBe(true);
+    expect(holdExpired(T + 119 * MINUTE, T, 120)).toBe(false);
+  });
+
+  test('position size is contracts, capped at maxContracts, never negative', () => {
+    expect(positionSize(1, 2)).toBe(1);
+    expect(positionSize(5, 2)).toBe(2);
+    expect(positionSize(-1, 2)).toBe(0);
+  });
+});
+
+describe('afterTrade: consecutive losses and the entry pause', () => {
+  const after = (pnls: readonly number[], limit = 3, pause = 30) =>
+    pnls.reduce((s, pnl, i) => afterTrade(s, pnl, T + i * MINUTE, limit, pause), NO_STREAK);
+
+  test('losses count up below the limit without a pause', () => {
+    expect(after([-100, -1])).toEqual({ losses: 2, pauseUntil: 0 });
+  });
+
+  test('the limit-th loss in a row pauses entries from its exit time and restarts the count', () => {
+    // third loss exits at T + 2 min → paused until T + 32 min
+    expect(after([-100, -100, -100])).toEqual({ losses: 0, pauseUntil: T + 32 * MINUTE });
+  });
+
+  test('a trade with P&L ≥ 0 resets the count (a 0 P&L trade is not a loss)', () => {
+    expect(after([-100, -100, 0])).toEqual({ losses: 0, pauseUntil: 0 });
+    expect(after([-100, -100, 50, -100])).toEqual({ losses: 1, pauseUntil: 0 });
+  });
+
+  test('a win during a pause does not lift the pause', () => {
+    expect(after([-100, -100, -100, 500])).toEqual({ losses: 0, pauseUntil: T + 32 * MINUTE });
+  });
+
+  test('after a pause, it takes another `limit` losses to pause again', () => {
+    expect(after([-1, -1, -1, -1, -1])).toEqual({ losses: 2, pauseUntil: T + 32 * MINUTE });
+    expect(after([-1, -1, -1, -1, -1, -1])).toEqual({ losses: 0, pauseUntil: T + 35 * MINUTE });
+  });
+});

@@ -1,0 +1,1 @@
+/// <reference types="@kitajs/html/htmx.d.ts" />

@@ -1,0 +1,98 @@
+import type { Heatmap, RunSummary, StoredFold, StoredRun, StoredTrade } from '../../src/web/view-models/research.ts';
+import type { ViewerModel } from '../../src/web/view-models/viewer.ts';
+import { Layout } from '../components/layout.tsx';
+import { dateTime, date, params, spec as specText } from '../format.ts';
+import { FoldsTable, HeatmapPanel, MetricsTable, RunsTable, RunTradesPanel } from '../fragments/research.tsx';
+
+export function BacktestsPage(props: { viewer: ViewerModel; runs: readonly RunSummary[]; page: number; pageSize: number; total: number }) {
+  return (
+    <Layout title="Backtests" viewer={props.viewer} active="backtests">
+      <h1>Backtests, optimisations and walk-forwards</h1>
+      <RunsTable runs={props.runs} page={props.page} pageSize={props.pageSize} total={props.total} />
+    </Layout>
+  );
+}
+
+export interface RunPageModel {
+  readonly viewer: ViewerModel;
+  readonly run: StoredRun;
+  readonly trades: { readonly rows: readonly StoredTrade[]; readonly page: number; readonly pageSize: number; readonly total: number };
+  readonly heatmap: Heatmap | null;
+  readonly folds: readonly StoredFold[];
+}
+
+const KIND_TITLE = { backtest: 'Backtest', optimize: 'Optimisation', walkforward: 'Walk-forward' } as const;
+
+function spec(run: StoredRun): string {
+  if (run.kind === 'backtest') return params(run.params);
+  if (run.kind === 'optimize') return `best: ${params(run.bestParams)} · min trades ${run.minTrades}`;
+  return specText(run.spec);
+}
+
+/** One stored run: what it was, how it did, its equity and drawdown, its trades, and its grid or folds. */
+export function RunPage(props: { model: RunPageModel }) {
+  const { run, trades } = props.model;
+  return (
+    <Layout title={`Run #${run.id}`} viewer={props.model.viewer} active="backtests" scripts={['/assets/vendor/lightweight-charts.js', '/assets/run-charts.js']}>
+      <p>
+        <a href="/backtests">‹ all runs</a>
+      </p>
+      <h1 safe>{`${KIND_TITLE[run.kind]} #${run.id} · ${run.strategy}`}</h1>
+      <section class="panel wide">
+        <dl class="facts">
+          <div class="span2">
+            <dt>Parameters</dt>
+            <dd safe>{spec(run)}</dd>
+          </div>
+          <div>
+            <dt>Data</dt>
+            <dd safe>{run.dataSource}</dd>
+          </div>
+          <div>
+            <dt>Bars</dt>
+            <dd safe>{`${run.bars} (${date(run.from)} → ${date(run.to)})`}</dd>
+          </div>
+          <div>
+            <dt>Created (UTC)</dt>
+            <dd safe>{dateTime(run.createdAt)}</dd>
+          </div>
+          <div>
+            <dt>Objective</dt>
+            <dd safe>{run.objective ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>Note</dt>
+            <dd safe>{run.note ?? '—'}</dd>
+          </div>
+        </dl>
+      </section>
+      <section class="panel wide">
+        <h2>{run.kind === 'walkforward' ? 'Out-of-sample metrics' : run.kind === 'optimize' ? "Best set's metrics" : 'Metrics'}</h2>
+        <MetricsTable metrics={run.metrics} />
+      </section>
+      <section class="panel wide">
+        <h2>Equity</h2>
+        <div id="equity-chart" class="chart" data-src={`/api/runs/${run.id}/equity`} data-testid="equity-chart"></div>
+        <h2>Drawdown</h2>
+        <div id="drawdown-chart" class="chart short"></div>
+      </section>
+      {run.kind === 'optimize' ? (
+        <section class="panel wide">
+          <h2>Heat map</h2>
+          <HeatmapPanel runId={run.id} map={props.model.heatmap} />
+        </section>
+      ) : (
+        ''
+      )}
+      {run.kind === 'walkforward' ? (
+        <section class="panel wide">
+          <h2>Folds</h2>
+          <FoldsTable folds={props.model.folds} />
+        </section>
+      ) : (
+        ''
+      )}
+      <RunTradesPanel runId={run.id} trades={trades.rows} page={trades.page} pageSize={trades.pageSize} total={trades.total} />
+    </Layout>
+  );
+}

@@ -1,0 +1,63 @@
+import type { ViewerModel } from '../../src/web/view-models/viewer.ts';
+import { Layout } from '../components/layout.tsx';
+
+interface Operation {
+  readonly summary?: string;
+  readonly description?: string;
+  readonly tags?: readonly string[];
+  readonly parameters?: readonly { name: string; in: string; required?: boolean; schema?: unknown }[];
+  readonly requestBody?: { content?: Record<string, { schema?: unknown }> };
+}
+
+export interface OpenApiSpec {
+  readonly info?: { title?: string; version?: string; description?: string };
+  readonly paths?: Record<string, Record<string, Operation>>;
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+/**
+ * The OpenAPI document rendered here, without Scalar or Swagger UI: both load their code from a
+ * CDN, and this dashboard loads nothing from outside.
+ */
+export function DocsPage(props: { viewer: ViewerModel; spec: OpenApiSpec; specPath: string }) {
+  const { spec } = props;
+  const ops = Object.entries(spec.paths ?? {}).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => ({ path, method: m, op: item[m]! })));
+  return (
+    <Layout title="API" viewer={props.viewer} active="docs">
+      <h1 safe>{`${spec.info?.title ?? 'API'} ${spec.info?.version ?? ''}`}</h1>
+      <p safe>{spec.info?.description ?? ''}</p>
+      <p>
+        Machine-readable: <a href={props.specPath} safe>{props.specPath}</a> (OpenAPI 3).
+      </p>
+      {ops.map(({ path, method, op }) => {
+        const body = op.requestBody?.content ? Object.values(op.requestBody.content)[0]?.schema : undefined;
+        return (
+          <section class="panel wide op" data-testid="operation">
+            <h2>
+              <span class={`method ${method}`} safe>{method.toUpperCase()}</span> <code safe>{path}</code>
+            </h2>
+            <p safe>{op.summary ?? ''}</p>
+            {op.description ? <p class="muted" safe>{op.description}</p> : ''}
+            {op.parameters?.length ? (
+              <ul>
+                {op.parameters.map((p) => (
+                  <li safe>{`${p.in} ${p.name}${p.required ? ' (required)' : ''}: ${JSON.stringify(p.schema ?? {})}`}</li>
+                ))}
+              </ul>
+            ) : (
+              ''
+            )}
+            {body ? (
+              <pre class="schema" safe>
+                {JSON.stringify(body, null, 2)}
+              </pre>
+            ) : (
+              ''
+            )}
+          </section>
+        );
+      })}
+    </Layout>
+  );
+}
