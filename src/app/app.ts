@@ -2,6 +2,7 @@ import * as commands from './commands.ts';
 import type { CommandDeps } from './commands.ts';
 import * as queries from './queries.ts';
 import * as refusals from './refusals.ts';
+import { statechartQueries } from './statecharts.ts';
 import type { QueryDeps } from './queries.ts';
 import type { CommandSource } from './types.ts';
 
@@ -13,6 +14,7 @@ export type AppDeps = QueryDeps & CommandDeps;
  */
 export function createApp(d: AppDeps) {
   return {
+    ...statechartQueries(d),
     status: () => queries.status(d),
     positions: () => {
       const p = queries.position(d);

@@ -1,5 +1,5 @@
 import { Api, GrammyError } from 'grammy';
-import { ChannelError, type ChannelMessage, type NotifierChannel } from '../actors/notifier-port.ts';
+import { ChannelError, type ChannelMessage, type NotifierChannel } from '../app/ports.ts';
 import type { AlertKind } from '../config/schema.ts';
 import { b, escClip } from './format.ts';
 import { errorText } from './redact.ts';

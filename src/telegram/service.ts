@@ -1,4 +1,4 @@
-import type { NotifierChannel } from '../actors/notifier-port.ts';
+import type { NotifierChannel } from '../app/ports.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../domain/log.ts';
 import { MINUTE } from '../domain/session.ts';

@@ -5,7 +5,7 @@ import { positionMachine } from '../../src/actors/position.machine.ts';
 import { firedEdges } from '../../src/web/statecharts/active.ts';
 import { allNodes, guardName, machineGraph, type MachineGraph } from '../../src/web/statecharts/graph.ts';
 import { machineLayout, type Box } from '../../src/web/statecharts/layout.ts';
-import { MACHINE_IDS } from '../../src/web/statecharts/machines.ts';
+import { MACHINE_IDS } from '../../src/app/machines.ts';
 import { renderSvg } from '../../src/web/statecharts/svg.ts';
 
 const edge = (g: MachineGraph, source: string, target: string, label: string) => g.edges.find((e) => e.source === source && e.target === target && e.label === label);

@@ -83,7 +83,7 @@ export class IbClient {
           this.current = ib;
           resolve({ accounts: accounts!, nextValidId: nextId! });
         } else {
-          this.drop(ib, gen);
+          this.drop(ib);
           reject(error);
         }
       };
@@ -112,10 +112,10 @@ export class IbClient {
     const ib = this.current;
     this.current = null;
     this.generation++;
-    if (ib !== null) this.drop(ib, -1);
+    if (ib !== null) this.drop(ib);
   }
 
-  private drop(ib: IBApi, _gen: number): void {
+  private drop(ib: IBApi): void {
     try {
       ib.disconnect();
     } catch {

@@ -92,7 +92,9 @@ export function isRetryable(code: number): boolean {
   if (isWarning(code)) return true;
   const kind = classify(code).kind;
   if (kind !== 'other') return true;
-  return code === CODES.historicalPacing || code === CODES.duplicateOrderId || code === IB_ADAPTER.timeout || code === IB_ADAPTER.malformedMessage || (code >= 1100 && code < 1400);
+  // A cancel that finds its order gone or finished (10147/10148) is the usual race with a fill: reconcile settles it.
+  const settles = code === CODES.cancelUnknown || code === CODES.cancelFinished;
+  return settles || code === CODES.historicalPacing || code === CODES.duplicateOrderId || code === IB_ADAPTER.timeout || code === IB_ADAPTER.malformedMessage || (code >= 1100 && code < 1400);
 }
 
 /** A refusal from the adapter or from TWS, with the recovery it needs (BrokerError's `retryable`). */

@@ -52,7 +52,7 @@ export class OrderFlow {
   cancel(ref: string): void {
     const t = this.tracker.get(ref);
     if (t === undefined) {
-      this.ctx.events.error({ code: CODES.cancelUnknown, ref, retryable: false, message: `cancel: no IB order is known for ref '${ref}'` });
+      this.ctx.events.error({ code: CODES.cancelUnknown, ref, retryable: true, message: `cancel: no IB order is known for ref '${ref}' (finished before this run, or never placed)` });
       return;
     }
     this.ctx.account();

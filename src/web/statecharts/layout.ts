@@ -1,6 +1,6 @@
 import ELKApi, { type ELK, type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk-api.js';
 import { machineGraph, type GraphEdge, type GraphNode, type MachineGraph } from './graph.ts';
-import { MACHINES, type MachineId } from './machines.ts';
+import { MACHINES, type MachineId } from '../../app/machines.ts';
 
 /**
  * Lays a machine graph out with ELK's layered algorithm, compound states as nested boxes

@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import type { TransitionRecord } from '../../actors/transition-log.ts';
+import type { TransitionRecord } from '../../app/ports.ts';
 import type { App } from '../../app/app.ts';
 import type { StatechartQueries } from '../../app/statecharts.ts';
 import { render } from '../../../views/render.ts';
@@ -13,7 +13,7 @@ import { html, json } from '../http.ts';
 import { ANONYMOUS, type ViewerModel } from '../view-models/viewer.ts';
 import { firedEdges } from './active.ts';
 import { machineLayout, type MachineLayout } from './layout.ts';
-import { MACHINE_IDS, isMachineId, type MachineId } from './machines.ts';
+import { MACHINE_IDS, isMachineId, type MachineId } from '../../app/machines.ts';
 import { renderSvg } from './svg.ts';
 import type { LiveModel, MachineView, ReplayView, TransitionRow } from './view-model.ts';
 

@@ -108,6 +108,16 @@ describe('order faults', () => {
     expect(await broker.executionsSince(0)).toEqual(h!.events.fill);
   });
 
+  test('late acknowledgements: the order is in the book at once, its status arrives when the gateway sends it', async () => {
+    const { gw, broker } = await connected();
+    gw.delayAcks(1_000);
+    await broker.placeOrder({ ref: 'K1', action: 'buy', type: 'limit', qty: 1, price: 4000 });
+    await until(() => gw.book.workingOrders(null).some((o) => o.orderRef === 'K1'), 'K1 in the book');
+    expect(h!.statuses('K1')).toEqual([]);
+    await until(() => h!.statuses('K1').includes('submitted'), 'the late acknowledgement');
+    expect(h!.statuses('K1')).toEqual(['submitted']);
+  });
+
   test('162: a paced history request is asked again after the wait', async () => {
     const { gw, broker } = await connected();
     gw.pacingViolations(2);

@@ -1,10 +1,10 @@
 import type { AnyStateMachine } from 'xstate';
-import { circuitBreakerMachine } from '../../actors/circuit-breaker.machine.ts';
-import { connectionMachine } from '../../actors/connection.machine.ts';
-import { notifierMachine } from '../../actors/notifier.machine.ts';
-import { positionMachine } from '../../actors/position.machine.ts';
-import { strategyMachine } from '../../actors/strategy.machine.ts';
-import { supervisorMachine } from '../../actors/supervisor.machine.ts';
+import { circuitBreakerMachine } from '../actors/circuit-breaker.machine.ts';
+import { connectionMachine } from '../actors/connection.machine.ts';
+import { notifierMachine } from '../actors/notifier.machine.ts';
+import { positionMachine } from '../actors/position.machine.ts';
+import { strategyMachine } from '../actors/strategy.machine.ts';
+import { supervisorMachine } from '../actors/supervisor.machine.ts';
 
 /**
  * The machines the visualizer draws, keyed by the id their actor runs under (the supervisor's
