@@ -1,5 +1,4 @@
-import { parseCommand, runMain, keyValues, UsageError } from './cli/args.ts';
-
+import { keyValues, parseCommand, runMain, UsageError } from './cli/args.ts';
 import { loadConfig } from './config/load.ts';
 import { requireNoErrors } from './config/safety.ts';
 import { createLogger } from './domain/log.ts';
@@ -36,7 +35,11 @@ async function main(argv: string[]): Promise<number> {
   const stopWatchdog = systemd.startWatchdog(() => service.system.root.getSnapshot().status === 'active' && service.app.actors().every((a) => !a.failed));
 
   await new Promise<void>((resolve) => {
+    let stopping = false;
+    // `bun run` forwards Ctrl-C to the process group and once more itself: act on the first only.
     const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       systemd.stopping();
       stopWatchdog();
       service.shutdown(signal).then(resolve, (e: unknown) => {
@@ -44,11 +47,10 @@ async function main(argv: string[]): Promise<number> {
         resolve();
       });
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   });
   return 0;
 }
 
 if (import.meta.main) await runMain(main);
-

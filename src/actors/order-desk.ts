@@ -42,6 +42,11 @@ export class OrderDesk {
     await this.broker.cancelAll();
   }
 
+  /** The quantity of a journalled order, or null for an order we never placed. */
+  orderQty(ref: string): number | null {
+    return this.repos.orders.byRef(ref)?.qty ?? null;
+  }
+
   /** Journals a fill; false when it was already journalled (a repeated execution report). */
   recordFill(fill: Fill): boolean {
     const fresh = this.repos.transaction(() => {

@@ -1,6 +1,7 @@
 import type { Broker } from '../broker/port.ts';
 import type { Logger } from '../domain/log.ts';
 import type { Alerts } from './alerts.ts';
+import { FillAggregator } from './fill-aggregator.ts';
 import type { OrderDesk } from './order-desk.ts';
 import type { TradingCore } from './trading-core.ts';
 
@@ -17,19 +18,27 @@ const INFO_CODES = new Set([2104, 2106, 2107, 2108, 2158, 2119]);
 export function routeBrokerEvents(deps: { broker: Broker; desk: OrderDesk; log: Logger; alerts: Alerts; send: Send; core: TradingCore }): () => void {
   const { broker, desk, log, alerts, send } = deps;
   desk.onRefused = (ref, message) => send('position', { type: 'OrderRefused', ref, message });
+  const fills = new FillAggregator();
   const offs = [
     broker.on('bar', (bar) => {
       send('connection', { type: 'DataReceived' });
       send('strategy', { type: 'BarClosed', bar });
     }),
     broker.on('fill', (fill) => {
-      if (desk.recordFill(fill)) send('position', { type: 'OrderFilled', fill });
+      if (!desk.recordFill(fill)) return;
+      const whole = fills.add(fill, desk.orderQty(fill.orderRef));
+      if (whole) send('position', { type: 'OrderFilled', fill: whole });
     }),
     // A status is the broker's to keep (reconcile rebuilds it), so the actor hears it before the
     // journal records it; fills are journalled first because they move money.
     broker.on('orderStatus', (update) => {
+      if (update.status === 'cancelled' || update.status === 'rejected') {
+        const part = fills.ended(update.ref);
+        if (part) send('position', { type: 'OrderFilled', fill: part });
+      }
       send('position', { type: 'OrderUpdated', update });
-      desk.recordStatus(update);
+      // After the current handler: a cancel's status is journalled once the exit it makes way for is out.
+      queueMicrotask(() => desk.recordStatus(update));
     }),
     broker.on('connection', (e) => {
       if (e.type === 'connected') send('connection', { type: 'BrokerConnected' });

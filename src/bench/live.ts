@@ -23,6 +23,7 @@ export async function benchLive(opts: { bars?: number; rssBars?: number } = {}) 
   );
   const broker = new SimBroker({ seed: 5, regime: 'volatile', barIntervalMs: 0, slippageTicks: 1, commissionPerContract: 0.62, warmup: 500, settleTurns: 1 });
   let published = 0;
+  let sampling = true;
   const samples: number[] = [];
   broker.on('bar', () => {
     published = performance.now();
@@ -34,12 +35,15 @@ export async function benchLive(opts: { bars?: number; rssBars?: number } = {}) 
     clock: new SimulatedClock(),
     broker,
     web: false,
-    onOrderRequest: () => samples.push((performance.now() - published) * 1000),
+    onOrderRequest: () => {
+      if (sampling) samples.push((performance.now() - published) * 1000);
+    },
   });
   const { waitFor } = await import('xstate');
   await waitFor(service.system.get('strategy')!, (s) => s.matches('ready'));
   const latencyBars = opts.bars ?? 100_000;
   for (let i = 0; i < latencyBars; i++) await broker.step();
+  sampling = false;
   const sorted = Float64Array.from(samples).sort();
 
   const rssBars = opts.rssBars ?? 1_000_000;
@@ -65,4 +69,18 @@ export async function benchLive(opts: { bars?: number; rssBars?: number } = {}) 
     rss,
     trades,
   };
+}
+
+/** Run alone (a fresh process) so resident memory is the service's, not earlier benchmarks'. */
+export async function benchLiveInChild(opts: { bars?: number; rssBars?: number } = {}): Promise<Awaited<ReturnType<typeof benchLive>>> {
+  const args = [String(opts.bars ?? 100_000), String(opts.rssBars ?? 1_000_000)];
+  const proc = Bun.spawn(['bun', new URL(import.meta.url).pathname, ...args], { stdout: 'pipe', stderr: 'inherit' });
+  const out = await new Response(proc.stdout).text();
+  if ((await proc.exited) !== 0) throw new Error('live benchmark process failed');
+  return JSON.parse(out) as Awaited<ReturnType<typeof benchLive>>;
+}
+
+if (import.meta.main) {
+  const [bars, rssBars] = process.argv.slice(2).map(Number);
+  process.stdout.write(JSON.stringify(await benchLive({ bars: bars ?? 100_000, rssBars: rssBars ?? 1_000_000 })));
 }

@@ -1,6 +1,6 @@
 import { benchBacktest, benchGrid } from '../bench/backtest.ts';
 import { benchFragments } from '../bench/fragments.ts';
-import { benchLive } from '../bench/live.ts';
+import { benchLiveInChild } from '../bench/live.ts';
 import { benchNumpyZScore } from '../bench/numpy.ts';
 import { benchZScore } from '../bench/zscore.ts';
 import { table } from '../backtest/report.ts';
@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   log('dashboard fragments…');
   const frag = await benchFragments({ iterations: quick ? 50 : 500 });
   log('live path: bar → order request through the actors, then memory over 1,000,000 bars (a few minutes)…');
-  const live = await benchLive(quick ? { bars: 5_000, rssBars: 20_000 } : {});
+  const live = await benchLiveInChild(quick ? { bars: 5_000, rssBars: 20_000 } : {});
 
   const figures = {
     backtestBarsPerSec: Math.round(bt.backtestBarsPerSec),

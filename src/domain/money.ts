@@ -34,9 +34,12 @@ export function fromCents(cents: number): number {
 
 /**
  * Gross P&L of a price move for `qty` contracts in `direction` (+1 long, −1 short), in cents.
+ * Exact for prices on the grid (their difference is a multiple of 0.25, exact in binary); an
+ * average entry of several fills (e.g. 5000.125 for two contracts) is exact to the cent too,
+ * because P&L is linear in the price.
  */
 export function moveCents(entryPrice: number, exitPrice: number, qty: number, direction: 1 | -1, inst: Instrument = MES): number {
-  return (toTicks(exitPrice, inst) - toTicks(entryPrice, inst)) * inst.tickValueCents * qty * direction;
+  return Math.round((exitPrice - entryPrice) * inst.multiplier * 100 * qty * direction);
 }
 
 /** A dollar distance per contract → a price distance in whole ticks (nearest tick, at least one). */

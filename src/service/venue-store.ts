@@ -11,6 +11,8 @@ export function factsVenueStore(repos: Repositories, now: () => number): VenueSt
       const raw = repos.facts.get(VENUE_FACT, v.unknown());
       return raw === null || raw === undefined ? null : parseVenueState(raw);
     },
-    save: (state) => repos.facts.set(VENUE_FACT, v.unknown(), state, now()),
+    // The paper venue survives a process crash through the WAL; its writes need not wait for the
+    // disk on every phase (a power cut may lose the last bar of a paper account, never the journal).
+    save: (state) => repos.relaxedTransaction(() => repos.facts.set(VENUE_FACT, v.unknown(), state, now())),
   };
 }

@@ -68,6 +68,7 @@ export function handleRequest(ctx: GatewayContext, s: Session, req: ClientReques
     case 'executions': {
       const since = parseFilterTime(req.time);
       if (since === null) return s.sendError(req.reqId, 321, `Error validating request: execution filter time must be 'yyyymmdd-hh:mm:ss' (UTC), got '${req.time}'`);
+      // Like TWS for a non-master client: the executions of this client id's own orders.
       for (const e of ctx.book.executions) {
         if (e.clientId !== s.clientId || e.timeMs < since || (req.acctCode !== '' && req.acctCode !== e.account) || (req.symbol !== '' && req.symbol !== e.contract.symbol)) continue;
         s.send(out.executionData(req.reqId, e));
