@@ -43,6 +43,8 @@ export interface PositionContext {
   exitReason: ExitReason | null;
   /** True once the entry filled (or a reconcile found a position): there is something to close. */
   holding: boolean;
+  /** The stop or the target has part-filled: the bracket is already closing the position. */
+  bracketFilling: boolean;
   ackTimeoutMs: number;
 }
 
@@ -51,7 +53,7 @@ export interface PositionInput {
 }
 
 type Refs = Omit<PositionContext, 'ackTimeoutMs'>;
-const EMPTY: Refs = { side: null, qty: 0, entryRef: null, stopRef: null, targetRef: null, exitRef: null, exitReason: null, holding: false };
+const EMPTY: Refs = { side: null, qty: 0, entryRef: null, stopRef: null, targetRef: null, exitRef: null, exitReason: null, holding: false, bracketFilling: false };
 
 const fillOf = (e: PositionEvent, ref: string | null) => e.type === 'OrderFilled' && ref !== null && e.fill.orderRef === ref;
 const endedUpdate = (e: PositionEvent, ref: string | null) => e.type === 'OrderUpdated' && e.update.ref === ref && (e.update.status === 'rejected' || e.update.status === 'cancelled');
@@ -160,7 +162,17 @@ export const positionMachine = setup({
         short: {},
       },
       on: {
+        // A part-filled stop or target will close the rest (OCA type 2 keeps the other leg for what
+        // remains), and its fill arrives once it is complete. An exit now would race it: a market
+        // order for the whole position sells the closed part again, and if the cancel won, the
+        // part-fill would end the position here with contracts still open and the exit withdrawn.
+        // The engine decides the exit again on the next bar if the position is still there.
+        OrderUpdated: {
+          guard: ({ context, event }) => event.update.status === 'partially_filled' && (event.update.ref === context.stopRef || event.update.ref === context.targetRef),
+          actions: assign({ bracketFilling: true }),
+        },
         Exit: {
+          guard: ({ context }) => !context.bracketFilling,
           target: 'exiting',
           actions: [
             assign(({ event }) => ({ exitRef: event.ref, exitReason: event.reason })),
