@@ -2,24 +2,10 @@ import { toNyWallMs } from '../../domain/session.ts';
 import type { OrderStatus } from '../../domain/trading.ts';
 import type { SimContract, WireOrder } from './responses.ts';
 
-/** An order as the gateway keeps it: the exchange's ref plus what TWS reports about it. */
-export interface GwOrder {
+/** An order as the gateway keeps it: what TWS reports about it (mutable as it fills) plus the exchange's ref. */
+export interface GwOrder extends Omit<WireOrder, 'status' | 'filled' | 'avgFillPrice' | 'lastFillPrice'> {
   /** The paper exchange's ref for it: `clientId:orderId` (orderRef is the client's, and may repeat). */
   readonly ref: string;
-  readonly orderId: number;
-  readonly clientId: number;
-  readonly permId: number;
-  readonly parentId: number;
-  readonly contract: SimContract;
-  readonly action: 'BUY' | 'SELL';
-  readonly qty: number;
-  readonly orderType: 'MKT' | 'LMT' | 'STP';
-  readonly lmtPrice: number | null;
-  readonly auxPrice: number | null;
-  readonly tif: string;
-  readonly ocaGroup: string;
-  readonly account: string;
-  readonly orderRef: string;
   status: string;
   filled: number;
   avgFillPrice: number;
