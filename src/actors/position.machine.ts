@@ -181,6 +181,15 @@ export const positionMachine = setup({
           ],
         },
         OrderFilled: [
+          // A stop or target that ended part-filled (cancelled outside the bot) closed only part.
+          {
+            guard: ({ context, event }) => (fillOf(event, context.stopRef) || fillOf(event, context.targetRef)) && (event as { fill: Fill }).fill.qty < context.qty,
+            actions: [
+              { type: 'closedPosition', params: ({ context, event }) => { const f = (event as { fill: Fill }).fill; return { fill: f, reason: f.orderRef === context.stopRef ? ('stop' as const) : ('target' as const), entryRef: context.entryRef }; } },
+              assign(({ context, event }) => ({ qty: context.qty - (event as { fill: Fill }).fill.qty, bracketFilling: false })),
+              { type: 'alert', params: ({ context }) => ({ message: `part of the position closed by its bracket; ${context.qty} contract(s) remain open` }) },
+            ],
+          },
           { guard: ({ context, event }) => fillOf(event, context.stopRef), target: 'flat', actions: { type: 'closedPosition', params: ({ context, event }) => ({ fill: (event as { fill: Fill }).fill, reason: 'stop' as const, entryRef: context.entryRef }) } },
           { guard: ({ context, event }) => fillOf(event, context.targetRef), target: 'flat', actions: { type: 'closedPosition', params: ({ context, event }) => ({ fill: (event as { fill: Fill }).fill, reason: 'target' as const, entryRef: context.entryRef }) } },
         ],
@@ -217,11 +226,15 @@ export const positionMachine = setup({
             guard: ({ context, event }) => !context.holding && fillOf(event, context.entryRef),
             actions: [assign({ holding: true }), { type: 'adoptEntry', params: ({ context, event }) => ({ fill: (event as { fill: Fill }).fill, side: context.side! }) }],
           },
-          // A bracket order filled before the cancel reached it: the position is closed, nothing is left to sell.
+          // A bracket order filled before the cancel reached it: what it filled is closed; only the
+          // rest (if the cancel stopped it part-way) is left for the flatten's own order.
           {
             guard: ({ context, event }) => context.holding && (fillOf(event, context.stopRef) || fillOf(event, context.targetRef)),
             actions: [
-              assign({ holding: false }),
+              assign(({ context, event }) => {
+                const rest = context.qty - (event as { fill: Fill }).fill.qty;
+                return rest > 0 ? { qty: rest } : { holding: false };
+              }),
               { type: 'closedPosition', params: ({ context, event }) => { const f = (event as { fill: Fill }).fill; return { fill: f, reason: f.orderRef === context.stopRef ? ('stop' as const) : ('target' as const), entryRef: context.entryRef }; } },
             ],
           },

@@ -107,7 +107,7 @@ export function createTradingSystem(deps: TradingSystemDeps) {
         for (const ref of p.refs) if (ref !== null) desk.cancel(ref);
       },
       closedPosition: (_, p) => {
-        const t = core.exitFilled(p.fill.price, p.fill.time, p.reason, { entryRef: p.entryRef, exitRef: p.fill.orderRef });
+        const t = core.exitFilled(p.fill.price, p.fill.time, p.reason, { entryRef: p.entryRef, exitRef: p.fill.orderRef }, p.fill.qty);
         log.info('trade.closed', { side: t.side, qty: t.qty, entry: t.entryPrice, exit: t.exitPrice, reason: t.exitReason, pnl: t.pnlCents / 100 });
         alerts.alert('trades', `Closed ${t.side} ${t.qty} MES ${t.entryPrice} → ${t.exitPrice} (${t.exitReason}): ${t.pnlCents >= 0 ? '+' : '-'}$${Math.abs(t.pnlCents / 100).toFixed(2)}`);
       },

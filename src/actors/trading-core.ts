@@ -101,10 +101,10 @@ export class TradingCore {
     this.persist(time);
   }
 
-  /** Closes the engine's position at a fill; journals the trade and its session P&L once. */
-  exitFilled(price: number, time: number, reason: ExitReason, refs: { entryRef: string | null; exitRef: string }): Trade {
+  /** Closes the engine's position (or `qty` of it) at a fill; journals the trade and its session P&L once. */
+  exitFilled(price: number, time: number, reason: ExitReason, refs: { entryRef: string | null; exitRef: string }, qty?: number): Trade {
     const pauseBefore = this.engine.state.streak.pauseUntil;
-    const trade = this.engine.closePosition(price, time, reason);
+    const trade = this.engine.closePosition(price, time, reason, qty);
     this.repos.transaction(() => {
       this.repos.recordClosedTrade({ ...trade, sessionStart: this.engine.state.sessionStart, ...refs }, time);
       this.persist(time);

@@ -123,18 +123,24 @@ export class TradingEngine {
     return position;
   }
 
-  closePosition(price: number, time: number, reason: ExitReason): Trade {
+  /**
+   * Closes `qty` contracts (default: all) at `price`. Closing part of a position (a broker fill
+   * that covered only some contracts) books a trade for that part; the rest stays open.
+   */
+  closePosition(price: number, time: number, reason: ExitReason, qty?: number): Trade {
     const p = this.state.position;
     if (p === null) throw new Error(`closePosition(${reason}) while flat`);
     this.beginBar(time);
-    const commissionCents = 2 * this.commissionCents * p.qty;
-    const pnlCents = moveCents(p.entryPrice, price, p.qty, directionOf(p.side)) - commissionCents;
+    const closed = qty === undefined ? p.qty : Math.min(qty, p.qty);
+    const rest = p.qty - closed;
+    const commissionCents = 2 * this.commissionCents * closed;
+    const pnlCents = moveCents(p.entryPrice, price, closed, directionOf(p.side)) - commissionCents;
     const s = this.state;
-    s.position = null;
+    s.position = rest > 0 ? { ...p, qty: rest, entryCommissionCents: this.commissionCents * rest } : null;
     s.realisedCents += pnlCents;
     s.sessionRealisedCents += pnlCents;
     s.streak = afterTrade(s.streak, pnlCents, time, this.settings.consecutiveLossLimit, this.settings.consecutiveLossPauseMinutes);
-    return { side: p.side, qty: p.qty, entryTime: p.entryTime, entryPrice: p.entryPrice, exitTime: time, exitPrice: price, exitReason: reason, commissionCents, pnlCents };
+    return { side: p.side, qty: closed, entryTime: p.entryTime, entryPrice: p.entryPrice, exitTime: time, exitPrice: price, exitReason: reason, commissionCents, pnlCents };
   }
 
   /** Open P&L at `price` net of the entry commission, in cents (0 when flat). */
