@@ -3,6 +3,8 @@ import { createResearch } from '../../src/app/research.ts';
 import { liveHarness } from '../../src/testing/live-harness.ts';
 import { createWebApp } from '../../src/web/server.ts';
 
+export { barsUntil, whileBarsRun } from '../app/helpers.ts';
+
 export const TOKEN = 'test-dashboard-token-0123456789';
 export const ORIGIN = 'http://localhost';
 
@@ -75,23 +77,6 @@ export function bearerPost(body?: unknown, token = TOKEN, extra: Record<string, 
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...extra },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   };
-}
-
-/** Runs bars until `done()` holds; fails loudly instead of looping when it never does. */
-export async function barsUntil(h: Harness, done: () => boolean, max = 2_000): Promise<number> {
-  for (let n = 0; n < max; n++) {
-    if (done()) return n;
-    await h.bars(1);
-  }
-  throw new Error(`condition not reached within ${max} bars`);
-}
-
-/** Awaits a request that needs the market to move (a flatten waits for its exit fill). */
-export async function whileBarsRun<T>(h: Harness, pending: Promise<T>, max = 50): Promise<T> {
-  let settled = false;
-  const result = pending.finally(() => void (settled = true));
-  for (let n = 0; n < max && !settled; n++) await h.bars(1);
-  return result;
 }
 
 export const auditCount = (h: Harness) => h.repos.audit.recent(10_000).length;
