@@ -23,9 +23,40 @@ export function roundToTick(price: number, inst: Instrument = MES): number {
   return fromTicks(toTicks(price, inst), inst);
 }
 
-/** Dollars → integer cents, rounding half away from zero at the cent. */
+/**
+ * Dollars → integer cents, rounding half away from zero at the cent, of the number as written:
+ * 1.005 → 101, 0.145 → 15, −1.005 → −101. Multiplying by 100 first would round the binary value
+ * (1.005 is stored as 1.00499999999999989…, so 1.005 × 100 = 100.49999999999999 → 100); the
+ * shortest decimal string of a double (`String(x)`) is the number a config or a CSV wrote, so
+ * the rounding is done on its digits.
+ */
 export function toCents(dollars: number): number {
-  return Math.sign(dollars) * Math.round(Math.abs(dollars) * 100);
+  if (!Number.isFinite(dollars)) throw new RangeError(`dollars must be a finite number, got ${dollars}`);
+  // Fast path: an amount of whole cents (c / 100 rounds back to it, and no other decimal with
+  // two places lies within half an ulp below 2^46 cents).
+  const c = dollars * 100;
+  if (Number.isInteger(c) && Math.abs(c) < 2 ** 46 && c / 100 === dollars) return c;
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(dollars));
+  if (!m) throw new RangeError(`cannot read ${dollars} as a decimal`);
+  const [, sign, int, frac = '', exp = '0'] = m;
+  // digits × 10^(shift) cents, shift = exponent + 2 − number of fraction digits
+  const digits = BigInt(int! + frac);
+  const shift = Number(exp) + 2 - frac.length;
+  let cents: bigint;
+  if (shift >= 0) {
+    cents = digits * 10n ** BigInt(shift);
+  } else {
+    const unit = 10n ** BigInt(-shift);
+    cents = digits / unit;
+    if ((digits % unit) * 2n >= unit) cents += 1n;
+  }
+  const value = Number(cents);
+  return sign === '-' ? -value : value;
+}
+
+/** True when `dollars` as written has a fraction of a cent (0.625, 1.005). */
+export function hasSubCent(dollars: number): boolean {
+  return Number.isFinite(dollars) && toCents(dollars) / 100 !== dollars;
 }
 
 export function fromCents(cents: number): number {
@@ -42,7 +73,12 @@ export function moveCents(entryPrice: number, exitPrice: number, qty: number, di
   return Math.round((exitPrice - entryPrice) * inst.multiplier * 100 * qty * direction);
 }
 
-/** A dollar distance per contract → a price distance in whole ticks (nearest tick, at least one). */
-export function dollarsToTicks(dollarsPerContract: number, inst: Instrument = MES): number {
-  return Math.max(1, Math.round((dollarsPerContract * 100) / inst.tickValueCents));
+/**
+ * A dollar distance per contract → the whole ticks that fit within it (rounded down, so the
+ * distance is worth at most the amount), at least one tick.
+ */
+export function dollarsToTicksWithin(dollarsPerContract: number, inst: Instrument = MES): number {
+  // Integer cents / integer cents per tick: the quotient's fraction is 0 or ≥ 1/tickValueCents,
+  // far beyond the division's rounding, so floor is exact.
+  return Math.max(1, Math.floor(toCents(dollarsPerContract) / inst.tickValueCents));
 }
