@@ -36,22 +36,29 @@ export function toCents(dollars: number): number {
   // two places lies within half an ulp below 2^46 cents).
   const c = dollars * 100;
   if (Number.isInteger(c) && Math.abs(c) < 2 ** 46 && c / 100 === dollars) return c;
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(dollars));
-  if (!m) throw new RangeError(`cannot read ${dollars} as a decimal`);
+  const { num, den } = decimalOf(dollars);
+  const scaled = num * 100n;
+  const magnitude = scaled < 0n ? -scaled : scaled;
+  let cents = magnitude / den;
+  if ((magnitude % den) * 2n >= den) cents += 1n;
+  return scaled < 0n ? -Number(cents) : Number(cents);
+}
+
+/**
+ * The exact decimal a double stands for as written (its shortest round-trip string): 0.1 → 1/10,
+ * 2.5 → 25/10, 1e-7 → 1/10⁷. Denominators are powers of ten; the fraction is not reduced.
+ */
+export function decimalOf(x: number): { readonly num: bigint; readonly den: bigint } {
+  if (!Number.isFinite(x)) throw new RangeError(`expected a finite number, got ${x}`);
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
+  if (!m) throw new RangeError(`cannot read ${x} as a decimal`);
   const [, sign, int, frac = '', exp = '0'] = m;
-  // digits × 10^(shift) cents, shift = exponent + 2 − number of fraction digits
-  const digits = BigInt(int! + frac);
-  const shift = Number(exp) + 2 - frac.length;
-  let cents: bigint;
-  if (shift >= 0) {
-    cents = digits * 10n ** BigInt(shift);
-  } else {
-    const unit = 10n ** BigInt(-shift);
-    cents = digits / unit;
-    if ((digits % unit) * 2n >= unit) cents += 1n;
-  }
-  const value = Number(cents);
-  return sign === '-' ? -value : value;
+  const shift = Number(exp) - frac.length;
+  let num = BigInt(int! + frac);
+  let den = 1n;
+  if (shift >= 0) num *= 10n ** BigInt(shift);
+  else den = 10n ** BigInt(-shift);
+  return { num: sign === '-' ? -num : num, den };
 }
 
 /** True when `dollars` as written has a fraction of a cent (0.625, 1.005). */

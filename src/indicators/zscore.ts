@@ -2,11 +2,13 @@
  * Z-Score as the rest of the code uses it: the native implementation where it pays, the
  * TypeScript one otherwise. Both follow the definition in `zscore-ts.ts` (population σ of
  * the last `lookback` closes including the current one; 0 when σ = 0; NaN/null before the
- * window is full) and agree to ~1e-14.
+ * window is full) and agree to ~1e-14. That z is for display; decisions at a threshold use the
+ * exact tick moments (`rollingTickMoments`, `TickMoments`), on which every path agrees exactly.
  *
  * `QS_ZSCORE=ts` in the environment forces TypeScript everywhere.
  */
 import { tryLoadZScoreNative } from './zscore-native.ts';
+import { rollingTickMomentsTs } from './tick-moments.ts';
 import { rollingZScoreTs, ZScoreTs } from './zscore-ts.ts';
 
 /** The incremental Z-Score interface of both implementations. */
@@ -35,6 +37,14 @@ const LIVE_PUSH_IMPL: 'native' | 'ts' = 'ts';
 /** Z-Score of every close (NaN before the window is full); writes into `out` when given. */
 export function rollingZScore(closes: Float64Array, lookback: number, out?: Float64Array): Float64Array {
   return native.module ? native.module.rollingZScore(closes, lookback, out) : rollingZScoreTs(closes, lookback, out);
+}
+
+/**
+ * Exact N and D of every bar (column layout in `tick-moments.ts`), for threshold decisions:
+ * native where built, else TypeScript; both exact, so their columns are identical.
+ */
+export function rollingTickMoments(closes: Float64Array, lookback: number, out?: Float64Array): Float64Array {
+  return native.module ? native.module.rollingTickMoments(closes, lookback, out) : rollingTickMomentsTs(closes, lookback, out);
 }
 
 /** Incremental Z-Score for the live path. */
