@@ -34,7 +34,8 @@ export function compareZExact(num: bigint, den: bigint, t: Threshold): Sign {
   const sz = signOf(num);
   const st = signOf(t.p);
   if (sz !== st) return sz;
-  return (sz * signOf(t.q * t.q * num * num - t.p * t.p * den)) as Sign;
+  const c = signOf(t.q * t.q * num * num - t.p * t.p * den);
+  return c === 0 ? 0 : ((sz * c) as Sign);
 }
 
 /**

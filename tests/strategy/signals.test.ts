@@ -127,6 +127,22 @@ describe('rsi at its levels', () => {
   });
 });
 
+describe('rsi levels are decided exactly', () => {
+  // [10, 10.5, 9.75]: changes +2, −3 ticks → RSI = 100·2/5 = 40 exactly; the textbook
+  // 100 − 100/(1 + RS) gives 39.99999999999999 in doubles and would miss the level.
+  test('RSI exactly 40 exits a long at exitLevel 40 and a short at 100 − 60', () => {
+    expect(100 - 100 / (1 + 1 / 1.5)).toBeLessThan(40);
+    expect(adviceAtLast(rsiStrategy, { period: 2, oversold: 30, overbought: 70, exitLevel: 40 }, [10, 10.5, 9.75], 'long')).toBe('exit');
+    expect(adviceAtLast(rsiStrategy, { period: 2, oversold: 30, overbought: 70, exitLevel: 60 }, [10, 10.5, 9.75], 'short')).toBe('exit');
+    expect(adviceAtLast(rsiStrategy, { period: 2, oversold: 30, overbought: 70, exitLevel: 40.000001 }, [10, 10.5, 9.75], 'long')).toBe('none');
+  });
+
+  test('RSI exactly 40 enters long at oversold 40, not at 39.999999', () => {
+    expect(adviceAtLast(rsiStrategy, { period: 2, oversold: 40, overbought: 70, exitLevel: 50 }, [10, 10.5, 9.75], 'flat')).toBe('enter_long');
+    expect(adviceAtLast(rsiStrategy, { period: 2, oversold: 39.999999, overbought: 70, exitLevel: 50 }, [10, 10.5, 9.75], 'flat')).toBe('none');
+  });
+});
+
 describe('warm-up', () => {
   // [100, 50, 0] falls hard: once the window is full each strategy says enter_long (z ≈ −1.22 with
   // lookback 3; close 0 below the lower band 50 − 40.8; RSI 0 with period 2), never before.
