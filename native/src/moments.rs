@@ -11,8 +11,8 @@
 //! NaN, +∞ when |N| or D exceeds 2^53 and so has no exact double (the caller recomputes that
 //! window in BigInt). The marker depends on the values only, like the TypeScript one.
 //!
-//! Bounds: |x| ≤ 2^40 ticks (checked) and n ≤ 2^20 (checked), so Σx² ≤ 2^100, n·Σx² ≤ 2^120
-//! and (Σx)² ≤ 2^120: i128 holds every intermediate, and the sliding sums are exact integers,
+//! Bounds: |x| ≤ 2^40 ticks (checked) and n ≤ 2^20 (checked), so |Σx| ≤ 2^60 (i64), Σx² ≤ 2^100,
+//! n·Σx² ≤ 2^120 and (Σx)² ≤ 2^120: i128 holds every intermediate, and the sliding sums are exact integers,
 //! so subtracting the value that leaves the window leaves no residue.
 
 use crate::zscore::ZScoreError;
@@ -51,25 +51,27 @@ pub fn rolling_tick_moments(closes: &[f64], lookback: usize, out: &mut [f64]) ->
   if out.len() < 2 * n {
     return Err(ZScoreError::OutTooShort { needed: 2 * n, got: out.len() });
   }
-  let len = lookback as i128;
-  let (mut s1, mut s2) = (0i128, 0i128);
+  // |x| ≤ 2^40 and n ≤ 2^20: Σx and n·x fit in i64 (≤ 2^60); squares and D need i128. Only
+  // i64 ↔ f64 conversions (one instruction each) and 64 × 64 → 128 products in the loop.
+  let len = lookback as i64;
+  let (mut s1, mut s2) = (0i64, 0i128);
   for (i, &close) in closes.iter().enumerate() {
-    let t = close_ticks(close, i)? as i128;
+    let t = close_ticks(close, i)?;
     s1 += t;
-    s2 += t * t;
+    s2 += (t as i128) * (t as i128);
     if i >= lookback {
       // Checked when it entered the window.
-      let old = (closes[i - lookback] / TICK) as i128;
+      let old = (closes[i - lookback] / TICK) as i64;
       s1 -= old;
-      s2 -= old * old;
+      s2 -= (old as i128) * (old as i128);
     }
     let (num, den) = if i + 1 < lookback {
       (f64::NAN, f64::NAN)
     } else {
       let num = len * t - s1;
-      let den = len * s2 - s1 * s1;
-      if num.abs() <= EXACT && den <= EXACT {
-        (num as f64, den as f64)
+      let den = (len as i128) * s2 - (s1 as i128) * (s1 as i128);
+      if (num as i128).abs() <= EXACT && den <= EXACT {
+        (num as f64, den as i64 as f64)
       } else {
         (f64::NAN, f64::INFINITY)
       }

@@ -23,13 +23,17 @@ export const MAX_ABS_TICKS = 2 ** 40;
 export const MAX_MOMENTS_LOOKBACK = 2 ** 20;
 const EXACT = 2 ** 53;
 
-/** A close → integer ticks; throws a RangeError naming the value when it is off the grid. */
-export function closeTicks(close: number, where = 'close'): number {
-  if (!Number.isFinite(close)) throw new RangeError(`${where} is not a finite number (${close})`);
+/**
+ * A close → integer ticks; throws a RangeError naming the value (as `closes[index]` when an
+ * index is given) when it is not a finite price on the grid.
+ */
+export function closeTicks(close: number, index?: number): number {
   const t = close / MES.tickSize; // exact: the tick is a power of two
+  if (Number.isInteger(t) && Math.abs(t) <= MAX_ABS_TICKS) return t;
+  const where = index === undefined ? 'close' : `closes[${index}]`;
+  if (!Number.isFinite(close)) throw new RangeError(`${where} is not a finite number (${close})`);
   if (!Number.isInteger(t)) throw new RangeError(`${where} = ${close} is not on the ${MES.tickSize} tick grid; exact threshold decisions need tick prices`);
-  if (Math.abs(t) > MAX_ABS_TICKS) throw new RangeError(`${where} = ${close} is beyond ±${MAX_ABS_TICKS * MES.tickSize}, too large for exact tick arithmetic`);
-  return t;
+  throw new RangeError(`${where} = ${close} is beyond ±${MAX_ABS_TICKS * MES.tickSize}, too large for exact tick arithmetic`);
 }
 
 function checkLookback(lookback: number): void {
@@ -92,8 +96,9 @@ export class TickMoments {
     return this.n;
   }
 
-  push(close: number, where?: string): void {
-    const t = closeTicks(close, where);
+  /** Adds a close; `index` only names it in an error. */
+  push(close: number, index?: number): void {
+    const t = closeTicks(close, index);
     const L = this.lookback;
     if (this.n < L) this.n++;
     else if (this.narrow) {
@@ -167,7 +172,7 @@ export function rollingTickMomentsTs(closes: Float64Array, lookback: number, out
   const res = out ?? new Float64Array(2 * n);
   const m = new TickMoments(lookback);
   for (let i = 0; i < n; i++) {
-    m.push(closes[i]!, `closes[${i}]`);
+    m.push(closes[i]!, i);
     res[2 * i] = m.num;
     res[2 * i + 1] = m.den;
   }
