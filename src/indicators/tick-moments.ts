@@ -179,12 +179,31 @@ export function rollingTickMomentsTs(closes: Float64Array, lookback: number, out
   return res;
 }
 
-/** sign(z − t) at bar i of a moments column, exactly (too-large windows recomputed in BigInt). */
-export function compareAt(column: Float64Array, i: number, closes: Float64Array, lookback: number, t: Threshold): Sign | null {
-  const num = column[2 * i]!;
+/**
+ * z = N/√D of every bar of a moments column (0 when D = 0; NaN before the window is full and for
+ * windows too large for doubles): the filter value of `compareZ`, computed once per column.
+ */
+export function zOfMoments(column: Float64Array): Float64Array {
+  const z = new Float64Array(column.length / 2);
+  for (let i = 0; i < z.length; i++) {
+    const den = column[2 * i + 1]!;
+    z[i] = den === 0 ? 0 : column[2 * i]! / Math.sqrt(den);
+  }
+  return z;
+}
+
+/**
+ * sign(z − t) at bar i, exactly, from a moments column and its `zOfMoments`; null before the
+ * window is full. The same filter as `compareZ` (same z bits, same margin), then BigInt — from
+ * the column, or for a window too large for doubles from its closes.
+ */
+export function compareAt(column: Float64Array, z: Float64Array, i: number, closes: Float64Array, lookback: number, t: Threshold): Sign | null {
+  const zi = z[i]!;
+  const diff = zi - t.value;
+  if (Math.abs(diff) > 1e-12 * (Math.abs(zi) + Math.abs(t.value))) return diff > 0 ? 1 : -1;
   const den = column[2 * i + 1]!;
   if (Number.isNaN(den)) return null;
-  if (den !== Number.POSITIVE_INFINITY) return compareZ(num, den, t);
+  if (den !== Number.POSITIVE_INFINITY) return compareZ(column[2 * i]!, den, t);
   const ticks = Array.from(closes.subarray(i + 1 - lookback, i + 1), (c) => closeTicks(c));
   const m = windowMomentsBig(ticks, lookback - 1, lookback);
   return compareZExact(m.num, m.den, t);

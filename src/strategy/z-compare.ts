@@ -1,4 +1,4 @@
-import { compareAt, TickMoments } from '../indicators/tick-moments.ts';
+import { compareAt, TickMoments, zOfMoments } from '../indicators/tick-moments.ts';
 import { rollingTickMoments } from '../indicators/zscore.ts';
 import type { Compare } from './thresholds.ts';
 import type { ColumnCache } from './types.ts';
@@ -12,10 +12,12 @@ export function zComparer(lookback: number, batch?: ColumnCache): (close: number
   if (batch) {
     const closes = batch.series.close;
     const column = batch.get(`moments:${lookback}`, () => rollingTickMoments(closes, lookback));
-    let i = 0;
+    const z = batch.get(`moments-z:${lookback}`, () => zOfMoments(column));
+    let at = -1;
+    const compare: Compare = (t) => compareAt(column, z, at, closes, lookback, t);
     return () => {
-      const at = i++;
-      return (t) => compareAt(column, at, closes, lookback, t);
+      at++;
+      return compare;
     };
   }
   const moments = new TickMoments(lookback);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { threshold } from '../../src/indicators/threshold.ts';
-import { closeTicks, compareAt, rollingTickMomentsTs, TickMoments, windowMomentsBig } from '../../src/indicators/tick-moments.ts';
+import { closeTicks, compareAt, rollingTickMomentsTs, TickMoments, windowMomentsBig, zOfMoments } from '../../src/indicators/tick-moments.ts';
 import { loadZScoreNative } from '../../src/indicators/zscore-native.ts';
 
 // The binary itself, whatever QS_ZSCORE says (its absence fails zscore-native.test.ts).
@@ -103,7 +103,7 @@ describe('exact tick moments N = n·x − Σx, D = n·Σx² − (Σx)²', () => 
     expect(column[3]).toBe(Number.POSITIVE_INFINITY);
     for (const [t, sign] of [[1, 0], [0.999, 1], [1.001, -1]] as const) {
       expect(m.compare(threshold(t))).toBe(sign);
-      expect(compareAt(column, 1, closes, 2, threshold(t))).toBe(sign);
+      expect(compareAt(column, zOfMoments(column), 1, closes, 2, threshold(t))).toBe(sign);
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { compareAt, windowMomentsBig } from '../../src/indicators/tick-moments.ts';
+import { compareAt, windowMomentsBig, zOfMoments } from '../../src/indicators/tick-moments.ts';
 import { loadZScoreNative } from '../../src/indicators/zscore-native.ts';
 import { bollingerStrategy } from '../../src/strategy/bollinger.ts';
 import { centredLevels, reversionSignal } from '../../src/strategy/thresholds.ts';
@@ -110,8 +110,9 @@ function strategySignals(def: StrategyDefinition, params: StrategyParams, closes
 function nativeSignals(closes: readonly number[], lookback: number, entry: number, exit: number, position: PositionState): Signal[] {
   const series = Float64Array.from(closes);
   const column = native!.rollingTickMoments(series, lookback);
+  const z = zOfMoments(column);
   const levels = centredLevels(entry, exit);
-  return closes.map((_, i) => reversionSignal((t) => compareAt(column, i, series, lookback, t), position, levels));
+  return closes.map((_, i) => reversionSignal((t) => compareAt(column, z, i, series, lookback, t), position, levels));
 }
 
 const CASES: Array<{ entry: number; exit: number; e: [bigint, bigint]; x: [bigint, bigint] }> = [
