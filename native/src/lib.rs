@@ -91,14 +91,15 @@ pub fn rolling_tick_moments_js<'env>(
   let lookback = match lookback.get_type()? {
     // SAFETY: the value was just checked to be a number.
     ValueType::Number => {
-      let l = unsafe { lookback.cast::<f64>()? };
-      if l.is_finite() && l.fract() == 0.0 && l >= 2.0 && l <= moments::MAX_LOOKBACK as f64 {
-        l as usize
-      } else {
-        return Err(range_error(env, ZScoreError::MomentsLookback(l)));
-      }
+      moments::lookback_from_f64(unsafe { lookback.cast::<f64>()? }).map_err(|e| range_error(env, e))?
     }
-    other => return Err(type_error(env, format!("lookback must be an integer from 2 to 1048576, got a value of type {other}"))),
+    other => {
+      let msg = format!(
+        "lookback must be an integer from 2 to {}, got a value of type {other}",
+        moments::MAX_LOOKBACK
+      );
+      return Err(type_error(env, msg));
+    }
   };
   let out = match out {
     Some(out) if out.get_type()? != ValueType::Undefined => Some(float64_array(env, &out, "out")?),
@@ -117,7 +118,8 @@ pub fn rolling_tick_moments_js<'env>(
     &closes
   };
   // SAFETY: `target` is a distinct JS view (or fresh); no other Rust reference to it exists.
-  moments::rolling_tick_moments(input, lookback, unsafe { target.as_mut() }).map_err(|e| range_error(env, e))?;
+  moments::rolling_tick_moments(input, lookback, unsafe { target.as_mut() })
+    .map_err(|e| range_error(env, e))?;
   Ok(target)
 }
 

@@ -25,6 +25,15 @@ const EXACT: i128 = 1 << 53;
 /// MES tick size; a power of two, so close / TICK is exact.
 const TICK: f64 = 0.25;
 
+/// Checks a lookback that arrived as a JavaScript number.
+pub fn lookback_from_f64(l: f64) -> Result<usize, ZScoreError> {
+  if l.is_finite() && l.fract() == 0.0 && (2.0..=MAX_LOOKBACK as f64).contains(&l) {
+    Ok(l as usize)
+  } else {
+    Err(ZScoreError::MomentsLookback(l))
+  }
+}
+
 /// The close at `index` in whole ticks, or the error naming it.
 pub fn close_ticks(close: f64, index: usize) -> Result<i64, ZScoreError> {
   if !close.is_finite() {

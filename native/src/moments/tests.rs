@@ -31,9 +31,7 @@ impl Rng {
 #[test]
 fn the_issue_series_lands_exactly_on_z_2_at_bar_9() {
   // Ticks of the closes; at bar 9 N = 436, D = 47524 = 218², so z = 436/218 = 2 exactly.
-  let xs = [
-    5011.5, 5018.5, 5024.5, 5021.25, 5014.75, 5019.0, 5019.0, 5019.5, 5026.5, 5031.5, 5031.5, 5031.5,
-  ];
+  let xs = [5011.5, 5018.5, 5024.5, 5021.25, 5014.75, 5019.0, 5019.0, 5019.5, 5026.5, 5031.5, 5031.5, 5031.5];
   let out = moments(&xs, 10);
   assert!(out[..18].iter().all(|v| v.is_nan()));
   assert_eq!((out[18], out[19]), (436.0, 47524.0));
@@ -86,7 +84,13 @@ fn bad_closes_and_lookbacks_are_named() {
     "closes[1] = 5000.1 is not on the 0.25 tick grid; exact threshold decisions need tick prices"
   );
   assert_eq!(err(&[5000.0, f64::NAN, 1.0], 2, &mut out), "closes[1] is not a finite number (NaN)");
-  assert_eq!(err(&[1e12, 1.0, 1.0], 2, &mut out), "closes[0] = 1000000000000 is beyond ±274877906944, too large for exact tick arithmetic");
+  assert_eq!(
+    err(&[1e12, 1.0, 1.0], 2, &mut out),
+    "closes[0] = 1000000000000 is beyond ±274877906944, too large for exact tick arithmetic"
+  );
   assert_eq!(err(&[1.0], 1, &mut out), "lookback must be an integer from 2 to 1048576, got 1");
-  assert_eq!(err(&[1.0, 2.0, 3.0, 4.0], 2, &mut out), "out must be a Float64Array of length ≥ 8, got length 6");
+  assert_eq!(
+    err(&[1.0, 2.0, 3.0, 4.0], 2, &mut out),
+    "out must be a Float64Array of length ≥ 8, got length 6"
+  );
 }

@@ -52,7 +52,9 @@ impl fmt::Display for ZScoreError {
         "closes[{index}] = {} is beyond ±274877906944, too large for exact tick arithmetic",
         js_number(*value)
       ),
-      Self::MomentsLookback(l) => write!(f, "lookback must be an integer from 2 to 1048576, got {}", js_number(*l)),
+      Self::MomentsLookback(l) => {
+        write!(f, "lookback must be an integer from 2 to 1048576, got {}", js_number(*l))
+      }
       Self::OutOfMemory(l) => write!(f, "cannot allocate a window of {l} values; use a smaller lookback"),
     }
   }
