@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedClock } from 'xstate';
 import { startFakeGateway, type FakeGateway } from '../../src/broker/ib-sim/gateway.ts';
-import type { WireExecution } from '../../src/broker/ib-sim/responses.ts';
+import type { WireExecution } from '../../src/broker/ib-sim/order-messages.ts';
 import type { BrokerPosition } from '../../src/broker/port.ts';
 import { parseConfig } from '../../src/config/schema.ts';
 import type { LogFields, Logger } from '../../src/domain/log.ts';

@@ -6,8 +6,20 @@ import type { Parsed, ExecDetailsArgs, OpenOrderArgs, ContractDetailsArgs } from
 
 /** Between our order model and IB's: pure functions, each a place a field could be mistranslated. */
 
+/**
+ * The contract as every order and subscription names it: conId and exchange (what IB resolves
+ * by), plus the bare 8-digit expiry. Never the expiry text contract details carried: TWS sends
+ * it with time and zone ("20260320 08:30:00 US/Central"), @stoqey/ib keeps it whole, and IB
+ * refuses it back (478: conflicts with the contract id; a zone it does not know: 10330).
+ */
 export function futContract(c: FutureContract): Contract {
-  return { conId: c.conId, symbol: c.symbol, secType: 'FUT' as Contract['secType'], lastTradeDateOrContractMonth: c.lastTradeDate, exchange: c.exchange, currency: c.currency, multiplier: c.multiplier };
+  return { conId: c.conId, symbol: c.symbol, secType: 'FUT' as Contract['secType'], lastTradeDateOrContractMonth: c.lastTradeDate.slice(0, 8), exchange: c.exchange, currency: c.currency, multiplier: c.multiplier };
+}
+
+/** The YYYYMMDD of an expiry text: "20260320", "20260320 08:30:00 US/Central", "20260320-08:30:00"; null when it has none. */
+export function expiryDate(text: string | undefined): string | null {
+  const m = /^(\d{8})(?:$|[\s-])/.exec((text ?? '').trim());
+  return m ? m[1]! : null;
 }
 
 /** MES continuous future: IB stitches the expired quarters, so history reaches back across rolls. It is for history only. */
@@ -19,8 +31,10 @@ export const MES_FUTURES: Contract = { symbol: MES.symbol, secType: 'FUT' as Con
 export function futureFromDetails(d: Parsed<typeof ContractDetailsArgs>[1]): FutureContract | null {
   const c = d.contract;
   const multiplier = Number(c.multiplier);
-  if (c.conId === undefined || c.lastTradeDateOrContractMonth === undefined || !Number.isFinite(multiplier)) return null;
-  return { conId: c.conId, symbol: c.symbol ?? '', localSymbol: c.localSymbol ?? '', lastTradeDate: c.lastTradeDateOrContractMonth, multiplier, exchange: c.exchange ?? MES.exchange, currency: c.currency ?? '' };
+  // From server version 182 the bare date also comes in its own field.
+  const expiry = expiryDate(c.lastTradeDate) ?? expiryDate(c.lastTradeDateOrContractMonth);
+  if (c.conId === undefined || expiry === null || !Number.isFinite(multiplier)) return null;
+  return { conId: c.conId, symbol: c.symbol ?? '', localSymbol: c.localSymbol ?? '', lastTradeDate: expiry, multiplier, exchange: c.exchange ?? MES.exchange, currency: c.currency ?? '' };
 }
 
 /**

@@ -25,6 +25,8 @@ const ContractShape = v.looseObject({
   symbol: optText,
   secType: optText,
   lastTradeDateOrContractMonth: optText,
+  /** From server version 182 (contract details): the bare YYYYMMDD. */
+  lastTradeDate: optText,
   multiplier: v.optional(v.union([finite, text])),
   exchange: optText,
   currency: optText,

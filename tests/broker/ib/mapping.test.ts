@@ -124,8 +124,9 @@ describe('codes', () => {
     expect(classify(1100)).toEqual({ kind: 'routingLost' });
     expect(classify(1101)).toEqual({ kind: 'restored', dataLost: true });
     expect(classify(1102)).toEqual({ kind: 'restored', dataLost: false });
-    for (const c of [2103, 2105, 2107]) expect(classify(c).kind).toBe('farmDown');
-    for (const c of [2104, 2106, 2108, 2158]) expect(classify(c).kind).toBe('farmOk');
+    for (const c of [2103, 2105, 2157]) expect(classify(c).kind).toBe('farmDown');
+    for (const c of [2104, 2106, 2158]) expect(classify(c).kind).toBe('farmOk');
+    for (const c of [2107, 2108, 2119]) expect(classify(c).kind).toBe('farmIdle');
     expect(isRetryable(326)).toBe(true);
     expect(isRetryable(162)).toBe(true);
     expect(isRetryable(201)).toBe(false);
