@@ -29,6 +29,7 @@ export const CODES = {
   duplicateOrderId: 103,
   historicalPacing: 162,
   noSecurityDefinition: 200,
+  cannotModify: 104,
   orderRejected: 201,
   orderCancelled: 202,
   clientIdInUse: 326,
@@ -53,6 +54,16 @@ export const IB_ADAPTER = {
   timeout: 9203,
   noContract: 9204,
   commissionMissing: 9205,
+  unknownOrder: 9206,
+  orderInactive: 9207,
+  /** An order reported filled whose execution never arrived: the journal cannot book it. */
+  fillMissing: 9208,
+  execIdReused: 9209,
+  /** No real-time market data for MES (354, 10089, 10167, 420): entries are refused. */
+  marketDataMissing: 9210,
+  executionsTruncated: 9211,
+  /** The contract in use rolls: entries refused while a position is open in the expiring one. */
+  rollPending: 9212,
 } as const;
 
 export function classify(code: number): CodeAction {

@@ -8,7 +8,7 @@ export interface Tracked {
   readonly ref: string;
   orderId: number;
   readonly req?: OrderRequest;
-  readonly ibOrder?: IbOrder;
+  ibOrder?: IbOrder;
   readonly contract?: Contract;
   status: OrderStatus;
   filledQty: number;

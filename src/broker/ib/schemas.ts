@@ -74,6 +74,7 @@ export const ExecDetailsArgs = v.tuple([
     side: v.picklist(['BOT', 'SLD']),
     shares: positive,
     price: positive,
+    permId: v.optional(int),
     orderRef: optText,
   }),
 ]);

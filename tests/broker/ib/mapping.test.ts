@@ -54,17 +54,17 @@ describe('mapper', () => {
     expect(statusOf('Submitted', 1, 1)).toBe('partially_filled');
     expect(statusOf('Filled', 2, 0)).toBe('filled');
     expect(statusOf('ApiCancelled', 0, 1)).toBe('cancelled');
-    expect(statusOf('Inactive', 0, 1)).toBe('rejected');
+    expect(statusOf('Inactive', 0, 1)).toBe('pending');
     expect(statusOf('Exploded', 0, 1)).toBeNull();
   });
 
   test('our order as IB order: ref in orderRef, GTC protection in an OCA group that reduces', () => {
-    const stop = toIbOrder({ ref: 'E1-S', action: 'sell', type: 'stop', qty: 2, price: 4990.25, ocaGroup: 'E1', parentRef: 'E1' }, 'DU1', undefined);
+    const stop = toIbOrder({ ref: 'E1-S', action: 'sell', type: 'stop', qty: 2, price: 4990.25, ocaGroup: 'E1', parentRef: 'E1' }, 'DU1');
     expect(stop).toMatchObject({ action: 'SELL', orderType: 'STP', auxPrice: 4990.25, totalQuantity: 2, tif: 'GTC', ocaGroup: 'E1', ocaType: 2, orderRef: 'E1-S', account: 'DU1', transmit: true });
     expect(stop.parentId).toBeUndefined();
-    const target = toIbOrder({ ref: 'E1-T', action: 'sell', type: 'limit', qty: 2, price: 5010, parentRef: 'E1' }, 'DU1', 41);
-    expect(target).toMatchObject({ orderType: 'LMT', lmtPrice: 5010, parentId: 41 });
-    expect(toIbOrder({ ref: 'E2', action: 'buy', type: 'market', qty: 1 }, 'DU1', undefined)).toMatchObject({ orderType: 'MKT', tif: 'DAY' });
+    const target = toIbOrder({ ref: 'E1-T', action: 'sell', type: 'limit', qty: 2, price: 5010, parentRef: 'E1' }, 'DU1', { parentId: 41, transmit: false });
+    expect(target).toMatchObject({ orderType: 'LMT', lmtPrice: 5010, parentId: 41, transmit: false });
+    expect(toIbOrder({ ref: 'E2', action: 'buy', type: 'market', qty: 1 }, 'DU1')).toMatchObject({ orderType: 'MKT', tif: 'DAY' });
     expect(refOf('', 17)).toBe('ib:17');
     expect(refOf('E1', 17)).toBe('E1');
   });
