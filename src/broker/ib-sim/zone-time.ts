@@ -27,12 +27,18 @@ export function wallParts(utcMs: number, zone: string): { ymd: string; hms: stri
 
 /** The zone's short name at `utcMs`, as Java's `z` pattern writes it (EST / EDT, CST / CDT, GMT+1…). */
 export function shortZoneName(utcMs: number, zone: string): string {
-  let f = names.get(zone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
-    names.set(zone, f);
+  // en-US names American zones (EST), en-GB European ones (CET); each writes "GMT+1" for the other's.
+  for (const locale of ['en-US', 'en-GB']) {
+    const key = `${locale}|${zone}`;
+    let f = names.get(key);
+    if (f === undefined) {
+      f = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' });
+      names.set(key, f);
+    }
+    const name = f.formatToParts(new Date(utcMs)).find((x) => x.type === 'timeZoneName')?.value ?? 'GMT';
+    if (!/^(GMT|UTC)[+-]/.test(name) || locale === 'en-GB') return name;
   }
-  return f.formatToParts(new Date(utcMs)).find((x) => x.type === 'timeZoneName')?.value ?? 'GMT';
+  return 'GMT';
 }
 
 export function execTime(utcMs: number, zone: string, style: ExecTimeStyle = 'zoned'): string {

@@ -42,6 +42,9 @@ export function resolveZone(zone: string): string | null {
   const z = zone.trim();
   const mapped = SHORT_ZONES[z.toUpperCase()];
   if (mapped !== undefined) return mapped;
+  // "GMT+1", "GMT-05:00": a fixed offset (IANA's Etc zones count the other way round).
+  const offset = /^(?:GMT|UTC)([+-])(\d{1,2})(?::?00)?$/.exec(z.toUpperCase());
+  if (offset) return Number(offset[2]) === 0 ? 'UTC' : `Etc/GMT${offset[1] === '+' ? '-' : '+'}${Number(offset[2])}`;
   return formatter(z) === null ? null : z;
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { classify, isRetryable } from '../../../src/broker/ib/codes.ts';
 import { pickFrontMonth, type FutureContract } from '../../../src/broker/ib/contract.ts';
-import { filterTime, historyDuration, parseIbTime, refOf, statusOf, toIbOrder } from '../../../src/broker/ib/mapper.ts';
+import { startOfDay, zoneOfConnectionTime } from '../../../src/broker/ib/ib-time.ts';
+import { expiryDate, filterTime, futContract, futureFromDetails, historyDuration, parseIbTime, refOf, statusOf, toIbOrder } from '../../../src/broker/ib/mapper.ts';
 import { OrderTracker } from '../../../src/broker/ib/orders.ts';
 import { tradableAccount } from '../../../src/broker/ib/safety.ts';
 import { ExecDetailsArgs, OrderStatusArgs, parseArgs, RealtimeBarArgs } from '../../../src/broker/ib/schemas.ts';
@@ -47,6 +48,33 @@ describe('mapper', () => {
     expect(parseIbTime('20260105 10:00:00 Mars/Olympus')).toBeNull();
     expect(parseIbTime('yesterday')).toBeNull();
     expect(filterTime(Date.UTC(2026, 0, 5, 15, 4, 5, 999))).toBe('20260105-15:04:05');
+  });
+
+  test('risk 4: every zone spelling TWS uses, and the zone-less format in the gateway zone', () => {
+    const t = Date.UTC(2026, 0, 5, 15);
+    for (const z of ['US/Eastern', 'America/New_York', 'EST', 'EST5EDT']) expect(parseIbTime(`20260105 10:00:00 ${z}`)).toBe(t);
+    expect(parseIbTime('20260705 10:00:00 EDT')).toBe(Date.UTC(2026, 6, 5, 14));
+    expect(parseIbTime('20260105 09:00:00 CST')).toBe(t);
+    expect(parseIbTime('20260105 16:00:00 CET')).toBe(t);
+    expect(parseIbTime('20260105 16:00:00 GMT+1')).toBe(t);
+    expect(parseIbTime('20260105 23:00:00 HKT')).toBe(t);
+    // The older format: two spaces, no zone, in the gateway's zone (from the handshake).
+    expect(parseIbTime('20260105  10:00:00', 'America/New_York')).toBe(t);
+    expect(parseIbTime('20260105  16:00:00', 'Europe/Berlin')).toBe(t);
+    expect(zoneOfConnectionTime('20260105 10:00:00 EST')).toBe('America/New_York');
+    expect(zoneOfConnectionTime('20260105 16:00:00 CET')).toBe('Europe/Berlin');
+    expect(zoneOfConnectionTime('')).toBeNull();
+    expect(startOfDay(t, 'America/New_York')).toBe(Date.UTC(2026, 0, 5, 5));
+  });
+
+  test('risk 2: the contract is named by conId, exchange and the 8-digit expiry, never the expiry text', () => {
+    expect(expiryDate('20260320 08:30:00 US/Central')).toBe('20260320');
+    expect(expiryDate('20260320-08:30:00')).toBe('20260320');
+    expect(expiryDate('202603')).toBeNull();
+    const details = { contract: { conId: 700_202_603, symbol: 'MES', lastTradeDateOrContractMonth: '20260320 08:30:00 US/Central', multiplier: '5', exchange: 'CME', currency: 'USD', localSymbol: 'MESH6' } };
+    const fut = futureFromDetails(details as never)!;
+    expect(fut.lastTradeDate).toBe('20260320');
+    expect(futContract(fut)).toMatchObject({ conId: 700_202_603, exchange: 'CME', lastTradeDateOrContractMonth: '20260320' });
   });
 
   test('status words: working, partial, final; unknown words are not guessed', () => {
