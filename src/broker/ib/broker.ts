@@ -208,12 +208,13 @@ export class IbBroker implements Broker {
     return this.queries.positions();
   }
 
-  async executionsSince(time: number): Promise<Fill[]> {
-    const today = startOfDay(await this.queries.currentTime(), this.zone);
-    if (time < today) {
-      // IB answers reqExecutions with the current day only: older fills must be found by comparing positions with the journal.
-      this.events.error({ code: IB_ADAPTER.executionsTruncated, retryable: true, message: `executions since ${new Date(time).toISOString()} were asked, but IB reports only the current day's (since ${new Date(today).toISOString()}); earlier fills are not in this answer` });
-    }
+  /**
+   * IB answers reqExecutions with the current day's executions only (since midnight in the
+   * gateway's zone, per IB's documentation), whatever `time` asks: fills of an earlier day
+   * that the journal missed (an overnight outage) must be found by comparing positions with
+   * the journal, not here.
+   */
+  executionsSince(time: number): Promise<Fill[]> {
     return this.queries.executionsSince(time);
   }
 

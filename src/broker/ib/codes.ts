@@ -61,7 +61,6 @@ export const IB_ADAPTER = {
   execIdReused: 9209,
   /** No real-time market data for MES (354, 10089, 10167, 420): entries are refused. */
   marketDataMissing: 9210,
-  executionsTruncated: 9211,
   /** The contract in use rolls: entries refused while a position is open in the expiring one. */
   rollPending: 9212,
 } as const;

@@ -80,13 +80,20 @@ describe.each(TESTED_VERSIONS)('real-gateway behaviours at server version %i', (
     expect(h.events.error.find((e) => e.code === IB_ADAPTER.malformedMessage)?.message).toMatch(/unreadable time 'yesterday noon'/);
   });
 
-  test('risk 6: IB reports the current day only; asking for earlier says so', async () => {
-    h = await ibHarness({ gateway: pinned });
+  test("risk 6: IB reports the current day's executions only: after midnight in the gateway's zone, yesterday's fill is gone", async () => {
+    // 23:30 New York: half an hour before the gateway's day ends.
+    h = await ibHarness({ gateway: { ...pinned, start: Date.UTC(2026, 0, 6, 4, 20), warmupBars: 10 } });
     await h.broker.connect();
+    await h.broker.placeOrder({ ref: 'D1', action: 'buy', type: 'market', qty: 1 });
+    await until(() => h!.gw.book.workingOrders(1).length === 1, 'at the gateway');
     await h.gw.step();
-    const fills = await h.broker.executionsSince(0);
-    expect(fills).toEqual([]);
-    expect(h.events.error.find((e) => e.code === IB_ADAPTER.executionsTruncated)?.message).toMatch(/only the current day/);
+    await until(() => h!.events.fill.length === 1, 'the fill');
+    expect((await h.broker.executionsSince(0)).map((f) => f.orderRef)).toEqual(['D1']);
+    for (let i = 0; i < 35; i++) await h.gw.step();
+    expect(await h.broker.executionsSince(0)).toEqual([]);
+    expect(h.gw.book.executions.length).toBe(1);
+    // The position is still there: that is what reconcile must compare the journal with.
+    expect(await h.broker.positions()).toEqual([expect.objectContaining({ qty: 1 })]);
   });
 
   test('risk 7: Inactive then Submitted — the order is working, not rejected', async () => {
