@@ -7,7 +7,7 @@ import * as om from './order-messages.ts';
 import type { ClientRequest, ContractFields } from './requests.ts';
 import * as out from './responses.ts';
 import type { Session } from './session.ts';
-import { zoneMidnight } from './zone-time.ts';
+import { wallParts, zoneMidnight } from './zone-time.ts';
 
 /** A market data permission IB refuses a request with, and its text (as public reports quote them). */
 export interface DataDenial {
@@ -122,6 +122,20 @@ export function handleRequest(ctx: GatewayContext, s: Session, req: ClientReques
       for (const [tag, value] of Object.entries(values)) if (ledger || tags.includes(tag)) s.send(out.accountSummary(req.reqId, ctx.account, tag, value.toFixed(2), 'USD'));
       return s.send(out.accountSummaryEnd(req.reqId));
     }
+    case 'accountUpdates': {
+      if (!req.subscribe) return;
+      const { realisedCents, unrealisedCents } = ctx.book.exchange.accountPnl();
+      for (const [key, value] of [['AccountType', 'INDIVIDUAL'], ['RealizedPnL', (realisedCents / 100).toFixed(2)], ['UnrealizedPnL', (unrealisedCents / 100).toFixed(2)]] as const) {
+        s.send(out.accountValue(key, value, key === 'AccountType' ? '' : 'USD', ctx.account));
+      }
+      const { hms } = wallParts(now, ctx.timeZone);
+      s.send(out.accountUpdateTime(hms.slice(0, 5)));
+      return s.send(out.accountDownloadEnd(ctx.account));
+    }
+    case 'accountUpdatesMulti':
+      return s.send(out.accountUpdateMultiEnd(req.reqId));
+    case 'completedOrders':
+      return s.send(out.completedOrdersEnd());
     case 'cancelHistoricalData':
     case 'cancelAccountSummary':
     case 'marketDataType':

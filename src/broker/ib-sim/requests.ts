@@ -11,10 +11,11 @@ import { V } from './versions.ts';
  */
 
 export const OUT = {
-  REQ_MKT_DATA: 1, CANCEL_MKT_DATA: 2, PLACE_ORDER: 3, CANCEL_ORDER: 4, REQ_OPEN_ORDERS: 5, REQ_EXECUTIONS: 7, REQ_IDS: 8,
+  REQ_MKT_DATA: 1, CANCEL_MKT_DATA: 2, PLACE_ORDER: 3, CANCEL_ORDER: 4, REQ_OPEN_ORDERS: 5, REQ_ACCOUNT_UPDATES: 6, REQ_EXECUTIONS: 7, REQ_IDS: 8,
   REQ_CONTRACT_DATA: 9, REQ_AUTO_OPEN_ORDERS: 15, REQ_ALL_OPEN_ORDERS: 16, REQ_MANAGED_ACCTS: 17, REQ_HISTORICAL_DATA: 20,
   CANCEL_HISTORICAL_DATA: 25, REQ_CURRENT_TIME: 49, REQ_REAL_TIME_BARS: 50, CANCEL_REAL_TIME_BARS: 51, REQ_GLOBAL_CANCEL: 58,
   REQ_MARKET_DATA_TYPE: 59, REQ_POSITIONS: 61, REQ_ACCOUNT_SUMMARY: 62, CANCEL_ACCOUNT_SUMMARY: 63, CANCEL_POSITIONS: 64, START_API: 71,
+  REQ_ACCOUNT_UPDATES_MULTI: 76, CANCEL_ACCOUNT_UPDATES_MULTI: 77, REQ_COMPLETED_ORDERS: 99,
 } as const;
 
 export interface ContractFields {
@@ -59,6 +60,9 @@ export type ClientRequest =
   | { type: 'marketData'; reqId: number; contract: ContractFields; genericTicks: string; snapshot: boolean }
   | { type: 'cancelMarketData'; reqId: number }
   | { type: 'marketDataType'; dataType: number }
+  | { type: 'accountUpdates'; subscribe: boolean; account: string }
+  | { type: 'accountUpdatesMulti'; reqId: number }
+  | { type: 'completedOrders' }
   | { type: 'openOrders'; all: boolean }
   | { type: 'executions'; reqId: number; acctCode: string; time: string; symbol: string }
   | { type: 'globalCancel' }
@@ -145,7 +149,7 @@ class Reader {
   }
 }
 
-const IGNORED = new Set<number>([OUT.REQ_AUTO_OPEN_ORDERS, OUT.CANCEL_POSITIONS]);
+const IGNORED = new Set<number>([OUT.REQ_AUTO_OPEN_ORDERS, OUT.CANCEL_POSITIONS, OUT.CANCEL_ACCOUNT_UPDATES_MULTI]);
 
 /** Decodes one client message (fields of a frame) at server version `v`; throws RequestError the way TWS would answer. */
 export function decodeRequest(fields: readonly string[], v: number): ClientRequest {
@@ -218,6 +222,17 @@ export function decodeRequest(fields: readonly string[], v: number): ClientReque
       r.int('version');
       return { type: 'cancelMarketData', reqId: r.req() };
     }
+    case OUT.REQ_ACCOUNT_UPDATES: {
+      r.int('version');
+      const subscribe = r.bool('subscribe');
+      return { type: 'accountUpdates', subscribe, account: r.str('acctCode') };
+    }
+    case OUT.REQ_ACCOUNT_UPDATES_MULTI: {
+      r.int('version');
+      return { type: 'accountUpdatesMulti', reqId: r.req() };
+    }
+    case OUT.REQ_COMPLETED_ORDERS:
+      return { type: 'completedOrders' };
     case OUT.REQ_MARKET_DATA_TYPE: {
       r.int('version');
       return { type: 'marketDataType', dataType: r.int('marketDataType') };

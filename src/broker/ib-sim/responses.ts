@@ -14,6 +14,7 @@ import { V } from './versions.ts';
 export type Message = (version: number) => Field[];
 
 export const IN = {
+  ACCT_VALUE: 6, ACCT_UPDATE_TIME: 8, ACCT_DOWNLOAD_END: 54, ACCOUNT_UPDATE_MULTI_END: 74, COMPLETED_ORDERS_END: 102,
   TICK_PRICE: 1, TICK_SIZE: 2, ORDER_STATUS: 3, ERR_MSG: 4, OPEN_ORDER: 5, NEXT_VALID_ID: 9, CONTRACT_DATA: 10, EXECUTION_DATA: 11,
   MANAGED_ACCTS: 15, HISTORICAL_DATA: 17, CURRENT_TIME: 49, REAL_TIME_BARS: 50, CONTRACT_DATA_END: 52, OPEN_ORDER_END: 53,
   EXECUTION_DATA_END: 55, MARKET_DATA_TYPE: 58, COMMISSION_REPORT: 59, POSITION: 61, POSITION_END: 62, ACCOUNT_SUMMARY: 63,
@@ -85,3 +86,11 @@ export const positionEnd = (): Message => fixed([IN.POSITION_END, 1]);
 
 export const accountSummary = (reqId: number, account: string, tag: string, value: string, currency: string): Message => fixed([IN.ACCOUNT_SUMMARY, 1, reqId, account, tag, value, currency]);
 export const accountSummaryEnd = (reqId: number): Message => fixed([IN.ACCOUNT_SUMMARY_END, 1, reqId]);
+
+/** reqAccountUpdates: the account's values, the update time, the end of the download (portfolio lines are not sent). */
+export const accountValue = (key: string, value: string, currency: string, account: string): Message => fixed([IN.ACCT_VALUE, 2, key, value, currency, account]);
+export const accountUpdateTime = (hhmm: string): Message => fixed([IN.ACCT_UPDATE_TIME, 1, hhmm]);
+export const accountDownloadEnd = (account: string): Message => fixed([IN.ACCT_DOWNLOAD_END, 1, account]);
+export const accountUpdateMultiEnd = (reqId: number): Message => fixed([IN.ACCOUNT_UPDATE_MULTI_END, 1, reqId]);
+/** Completed orders are not kept by this gateway: the answer is the end marker alone. */
+export const completedOrdersEnd = (): Message => fixed([IN.COMPLETED_ORDERS_END]);

@@ -38,6 +38,9 @@ describe.each(VERSIONS)('client requests at server version %i', (v) => {
     expect(decodeRequest(encodeAt(v, (e) => e.reqContractDetails(8, contract)), v)).toMatchObject({ type: 'contractDetails', reqId: 8, contract: { symbol: 'MES' } });
     const filter = { acctCode: 'DU1234567', time: '20260105-00:00:00', symbol: 'MES', secType: 'FUT' } as never;
     expect(decodeRequest(encodeAt(v, (e) => e.reqExecutions(9, filter)), v)).toEqual({ type: 'executions', reqId: 9, acctCode: 'DU1234567', time: '20260105-00:00:00', symbol: 'MES' });
+    expect(decodeRequest(encodeAt(v, (e) => e.reqAccountUpdates(true, 'DU1234567')), v)).toEqual({ type: 'accountUpdates', subscribe: true, account: 'DU1234567' });
+    expect(decodeRequest(encodeAt(v, (e) => e.reqAccountUpdatesMulti(10, 'DU1234567', '', false)), v)).toEqual({ type: 'accountUpdatesMulti', reqId: 10 });
+    if (v >= 150) expect(decodeRequest(encodeAt(v, (e) => e.reqCompletedOrders(false)), v)).toEqual({ type: 'completedOrders' });
   });
 });
 

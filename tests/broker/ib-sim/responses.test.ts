@@ -51,6 +51,11 @@ describe.each(VERSIONS)('gateway messages decode cleanly in @stoqey/ib at server
     ['tick price', mm.tickPrice(8, mm.TICK.LAST, 5000.25, 3), 'tickPrice', (a) => expect(a.slice(0, 3)).toEqual([8, mm.TICK.LAST, 5000.25])],
     ['tick size', mm.tickSize(8, mm.TICK.VOLUME, 100), 'tickSize', (a) => expect(a).toEqual([8, mm.TICK.VOLUME, 100])],
     ['market data type', mm.marketDataType(8, 3), 'marketDataType', (a) => expect(a).toEqual([8, 3])],
+    ['account value', out.accountValue('RealizedPnL', '1.00', 'USD', 'DU1'), 'updateAccountValue', (a) => expect(a).toEqual(['RealizedPnL', '1.00', 'USD', 'DU1'])],
+    ['account time', out.accountUpdateTime('10:01'), 'updateAccountTime', (a) => expect(a).toEqual(['10:01'])],
+    ['account download end', out.accountDownloadEnd('DU1'), 'accountDownloadEnd', (a) => expect(a).toEqual(['DU1'])],
+    ['account updates multi end', out.accountUpdateMultiEnd(4), 'accountUpdateMultiEnd', (a) => expect(a).toEqual(['4'])],
+    ['completed orders end', out.completedOrdersEnd(), 'completedOrdersEnd', (a) => expect(a).toEqual([])],
   ];
   for (const [name, msg, event, check] of cases) {
     test(`${name}: one ${event} event, no decoder error`, () => {
