@@ -179,6 +179,17 @@ export class GatewayBook {
     return [{ clientId: o.clientId, msg: om.openOrder(toWireOrder(o)) }, ...msgs];
   }
 
+  /** An OCA member reduced by a sibling's fill of `by`: re-booked at the exchange with the smaller size, same id. */
+  private reduce(o: GwOrder, by: number): Outgoing[] {
+    this.byRef.delete(o.ref);
+    o.modifications++;
+    o.ref = `${o.clientId}:${o.orderId}#${o.modifications}`;
+    o.qty -= by;
+    this.byRef.set(o.ref, o);
+    const events = this.exchange.place(this.exchangeRequest(o, o.qty - o.filled)).events;
+    return [{ clientId: o.clientId, msg: om.openOrder(toWireOrder(o)) }, ...this.translate(events)];
+  }
+
   private placeNow(clientId: number, orderId: number, order: OrderFields, contract: SimContract): Outgoing[] {
     const ref = `${clientId}:${orderId}`;
     const o: GwOrder = {
@@ -218,6 +229,7 @@ export class GatewayBook {
   private translate(events: readonly ExchangeEvent[]): Outgoing[] {
     const msgs: Outgoing[] = [];
     let heldExecs: Outgoing[] = [];
+    let lastFillQty = 0;
     for (const e of events) {
       if (e.type === 'error') {
         const o = e.payload.ref === undefined ? undefined : this.byRef.get(e.payload.ref);
@@ -227,9 +239,16 @@ export class GatewayBook {
       const o = this.byRef.get(e.type === 'fill' ? e.payload.orderRef : e.payload.ref);
       if (o === undefined) continue;
       if (e.type === 'fill') {
+        lastFillQty = e.payload.qty;
         const execs = this.fill(o, e.payload.qty, e.payload.price, e.payload.time, e.payload.commissionCents);
         if (this.faults.statusFirst) heldExecs = execs;
         else msgs.push(...execs);
+        continue;
+      }
+      // OCA types 2 and 3 reduce the other members by the fill instead of cancelling them (the exchange only cancels).
+      const reduced = e.payload.status === 'cancelled' && o.ocaType >= 2 && e.payload.message?.startsWith('OCA group') === true && lastFillQty < o.qty - o.filled;
+      if (reduced) {
+        msgs.push(...this.reduce(o, lastFillQty));
         continue;
       }
       const first = o.status === 'PendingSubmit' || o.status === 'Inactive';

@@ -2,7 +2,9 @@ import type { OrderStatus } from '../../domain/trading.ts';
 import type { WireOrder } from './order-messages.ts';
 
 /** An order as the gateway keeps it: what TWS reports about it (mutable as it fills) plus the exchange's ref. */
-export interface GwOrder extends Omit<WireOrder, 'status' | 'filled' | 'avgFillPrice' | 'lastFillPrice' | 'lmtPrice' | 'auxPrice'> {
+export interface GwOrder extends Omit<WireOrder, 'status' | 'filled' | 'avgFillPrice' | 'lastFillPrice' | 'lmtPrice' | 'auxPrice' | 'qty'> {
+  /** The order's size; an OCA sibling's fill reduces it (OCA types 2 and 3). */
+  qty: number;
   /** The paper exchange's ref for it: `clientId:orderId`, plus `#n` after the n-th modification. */
   ref: string;
   lmtPrice: number | null;

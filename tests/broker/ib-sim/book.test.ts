@@ -73,6 +73,23 @@ describe('the gateway book', () => {
     expect(statuses(legFirst)).toEqual(expect.arrayContaining([[12, 'Filled'], [11, 'Cancelled'], [13, 'Cancelled']]));
   });
 
+  test('OCA type 2: an exit for part of the position reduces both legs by its size instead of cancelling them', () => {
+    const b = book();
+    expect(b.place(1, 10, contract, order({ orderRef: 'B', qty: 2, transmit: false }))).toEqual([]);
+    b.place(1, 11, contract, order({ orderRef: 'B-S', action: 'SELL', qty: 2, orderType: 'STP', auxPrice: 4990, tif: 'GTC', ocaGroup: 'B', ocaType: 2, parentId: 10, transmit: false }));
+    b.place(1, 12, contract, order({ orderRef: 'B-T', action: 'SELL', qty: 2, orderType: 'LMT', lmtPrice: 5020, tif: 'GTC', ocaGroup: 'B', ocaType: 2, parentId: 10 }));
+    b.openPhase(bar(0, 5000, 5001, 4999, 5000));
+    b.place(1, 13, contract, order({ orderRef: 'B-X', action: 'SELL', qty: 1, ocaGroup: 'B', ocaType: 2 }));
+    const out = b.openPhase(bar(1, 5002, 5003, 5001, 5002));
+    expect(statuses(out)).not.toContainEqual([11, 'Cancelled']);
+    expect(b.workingOrders(1).map((o) => [o.orderId, o.qty, o.status])).toEqual([[11, 1, 'Submitted'], [12, 1, 'Submitted']]);
+    expect(b.exchange.positions()[0]?.qty).toBe(1);
+    // The reduced stop closes the rest; the target goes.
+    const hit = b.rangePhase(bar(2, 5000, 5000, 4989, 4990));
+    expect(statuses(hit)).toEqual(expect.arrayContaining([[11, 'Filled'], [12, 'Cancelled']]));
+    expect(b.exchange.positions()).toEqual([]);
+  });
+
   test('Inactive then Submitted when asked; status before execution when asked', () => {
     const b = book();
     b.faults.inactiveFirstNext = true;
