@@ -96,6 +96,21 @@ describe.each(TESTED_VERSIONS)('real-gateway behaviours at server version %i', (
     expect(await h.broker.positions()).toEqual([expect.objectContaining({ qty: 1 })]);
   });
 
+  test('status before execution, commission 800 ms late: one fill, with its commission, after the Filled status', async () => {
+    h = await ibHarness({ gateway: { ...pinned, commissionDelayMs: 800 } });
+    await h.broker.connect();
+    await h.gw.step();
+    h.gw.faults.statusFirst = true;
+    await h.broker.placeOrder({ ref: 'S1', action: 'buy', type: 'market', qty: 1 });
+    await until(() => h!.gw.book.workingOrders(1).length === 1, 'at the gateway');
+    await h.gw.step();
+    await until(() => h!.statuses('S1').includes('filled'), 'Filled');
+    expect(h.events.fill).toEqual([]);
+    await until(() => h!.events.fill.length === 1, 'the fill with its commission', 3_000);
+    expect(h.events.fill[0]).toMatchObject({ orderRef: 'S1', commissionCents: 62 });
+    expect(codes()).not.toContain(IB_ADAPTER.commissionMissing);
+  });
+
   test('risk 7: Inactive then Submitted — the order is working, not rejected', async () => {
     h = await ibHarness({ gateway: pinned });
     await h.broker.connect();
