@@ -109,5 +109,7 @@ function chainTestRuns(runs: ReadonlyArray<{ result: BacktestResult; equity: Flo
     offset += result.trades.reduce((a, t) => a + t.pnlCents, 0);
   }
   const trades = runs.flatMap((r) => r.result.trades);
-  return { metrics: computeMetrics(trades, { maxDrawdownCents: maxDd, maxDrawdownPeakCents: maxDdPeak, initialCents, sessionEquityCents }), trades, equity };
+  const halts = runs.flatMap((r) => r.result.halts);
+  const sessionsHalted = runs.reduce((a, r) => a + r.result.sessionsHalted, 0);
+  return { metrics: computeMetrics(trades, { maxDrawdownCents: maxDd, maxDrawdownPeakCents: maxDdPeak, initialCents, sessionEquityCents }), trades, equity, halts, sessionsHalted };
 }

@@ -1,6 +1,6 @@
 import type { Bar } from '../../domain/bar.ts';
 import type { Fill, Order, OrderRequest } from '../../domain/trading.ts';
-import type { AccountPnl, Broker, BrokerEvents, BrokerPosition, Unsubscribe } from '../port.ts';
+import type { AccountPnl, Broker, BrokerEvents, BrokerPosition, Unsubscribe, Bracket } from '../port.ts';
 import { completedBars, RealTimeBars } from './bars.ts';
 import { IbClient, type ClientListener } from './client.ts';
 import { CODES, IB_ADAPTER, IbBrokerError, isRetryable } from './codes.ts';
@@ -11,7 +11,7 @@ import { startOfDay, zoneOfConnectionTime } from './ib-time.ts';
 import { DATA_DENIED_CODES, MarketDataGate } from './market-data.ts';
 import { Queries } from './queries.ts';
 import { futContract } from './mapper.ts';
-import { OrderFlow, type BracketOrders } from './order-flow.ts';
+import { OrderFlow } from './order-flow.ts';
 import { decideRoll, rollRefusal } from './roll.ts';
 import type { Timers } from './orders.ts';
 import { Requests } from './requests.ts';
@@ -179,7 +179,7 @@ export class IbBroker implements Broker {
   }
 
   /** An entry with its stop and target as IB's bracket (see OrderFlow.placeBracket). */
-  async placeBracket(bracket: BracketOrders): Promise<void> {
+  async placeBracket(bracket: Bracket): Promise<void> {
     this.connectivity.requireRouting();
     await this.requireEntry();
     this.orders.placeBracket(bracket);

@@ -8,6 +8,7 @@ export interface Tracked {
   readonly ref: string;
   orderId: number;
   readonly req?: OrderRequest;
+  /** Mutable: a modification re-sends the order with new prices under the same id. */
   ibOrder?: IbOrder;
   readonly contract?: Contract;
   status: OrderStatus;
