@@ -70,3 +70,43 @@ describe.each(TESTED_VERSIONS)('at server version %i', (version) => {
     }
   }, 60_000);
 });
+
+describe('a rehearsal that restarts the gateway:sim process mid-trade', () => {
+  test('a new gateway process on the same port (a fresh paper account, new ids): the bot reconnects, journals no old id twice, and trades on', async () => {
+    const first = await paperOnGateway(TESTED_VERSIONS.at(-1)!, { idSeed: 1_000_000 });
+    const { dir, clock, service, state, lines } = first;
+    let gw = first.gw;
+    try {
+      await until(() => state('strategy').matches('ready'), 'warm-up from history', 10_000);
+      // Mid-trade: the entry has filled and its stop and target are working.
+      for (let i = 0; i < 300 && !(gw.book.executions.length > 0 && gw.book.workingOrders(7).length === 2); i++) await gw.step();
+      expect(gw.book.workingOrders(7).length).toBe(2);
+      await until(() => service.repos.fills.since(0).length === 1, 'the entry journalled');
+      const port = gw.port;
+      const before = gw.book.executions.map((e) => e.execId);
+      await gw.close();
+      await until(() => !state('connection').matches('ready'), 'the bot to notice the gateway gone');
+      const { startFakeGateway } = await import('../../src/broker/ib-sim/gateway.ts');
+      gw = await startFakeGateway({ port, seed: 12, regime: 'volatile', quietMs: 5, idSeed: 2_000_000 });
+      const end = performance.now() + 15_000;
+      while (!state('connection').matches('ready')) {
+        if (performance.now() > end) throw new Error(`no reconnect; connection is ${JSON.stringify(state('connection').value)}`);
+        clock.increment(1_000);
+        await Bun.sleep(15);
+      }
+      for (let i = 0; i < 400 && gw.book.executions.length < 2; i++) await gw.step();
+      await Bun.sleep(50);
+      // New executions at the new gateway are journalled; none of them reuses an id of the old one.
+      const fresh = gw.book.executions.filter((e) => e.clientId === 7).map((e) => e.execId);
+      expect(fresh.length).toBeGreaterThan(0);
+      expect(fresh.filter((id) => before.includes(id))).toEqual([]);
+      const journalled = service.repos.fills.since(0).map((f) => f.execId);
+      for (const id of fresh) expect(journalled).toContain(id);
+      expect(lines.filter((l) => l.includes('"code":9209'))).toEqual([]);
+    } finally {
+      await service.shutdown('test');
+      await gw.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
