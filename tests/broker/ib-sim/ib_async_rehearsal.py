@@ -32,6 +32,11 @@ ib.sleep(3)
 out(step="realtime", count=len(bars))
 last = hist[-1].close if hist else 5000.0
 
+ticker = ib.reqMktData(contract, "", False, False)
+ib.sleep(1.5)
+out(step="ticks", bid=ticker.bid, ask=ticker.ask, last=ticker.last, marketDataType=ticker.marketDataType)
+ib.cancelMktData(contract)
+
 # A buy limit above the market fills at the next open; the children rest until then.
 parent, take, stop = ib.bracketOrder("BUY", 1, limitPrice=last + 50, takeProfitPrice=last + 400, stopLossPrice=last - 400)
 trades = [ib.placeOrder(contract, o) for o in (parent, take, stop)]

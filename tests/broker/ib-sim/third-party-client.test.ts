@@ -27,6 +27,8 @@ test.skipIf(!usable)('ib_async connects at v178 and trades a bracket through the
     expect(steps.history!.count as number).toBeGreaterThan(100);
     expect(String(steps.history!.last)).toMatch(/^2026-01-0\d/);
     expect(steps.realtime!.count as number).toBeGreaterThan(12);
+    expect(steps.ticks).toMatchObject({ marketDataType: 1 });
+    expect((steps.ticks!.ask as number) - (steps.ticks!.bid as number)).toBe(0.25);
     expect(steps.placed).toMatchObject({ transmit: [false, false, true] });
     expect(steps.filled).toMatchObject({ status: 'Filled', children: ['Submitted', 'Submitted'], commission: 0.62 });
     expect((steps.account!.positions as unknown[][])[0]).toEqual([steps.details!.conId, 1]);
