@@ -1,5 +1,6 @@
 import type { Contract, IBApi, Order as IbOrder } from '@stoqey/ib';
 import type { Fill, OrderRequest } from '../../domain/trading.ts';
+import type { Bracket } from '../port.ts';
 import { MES } from '../../domain/instrument.ts';
 import { CODES, IB_ADAPTER, IbBrokerError, isRetryable, isWarning } from './codes.ts';
 import type { PortEvents } from './events.ts';
@@ -7,13 +8,6 @@ import { DeliveredExecs, FillWatch } from './fill-watch.ts';
 import { fillFromExec, isFinal, refOf, statusOf, toIbOrder } from './mapper.ts';
 import { Commissions, OrderTracker, type Timers, type Tracked } from './orders.ts';
 import type { Parsed, ExecDetailsArgs, OpenOrderArgs, OrderStatusArgs } from './schemas.ts';
-
-/** An entry with its protective stop and target, sent as one unit (the port's Bracket). */
-export interface BracketOrders {
-  readonly entry: OrderRequest;
-  readonly stop: OrderRequest;
-  readonly target: OrderRequest;
-}
 
 type Exec = Parsed<typeof ExecDetailsArgs>;
 
@@ -71,7 +65,7 @@ export class OrderFlow {
    * target arrives, then works the entry and keeps the children inactive until it fills — so
    * IB never holds the position without its stop, however late our fill event comes.
    */
-  placeBracket(b: BracketOrders): void {
+  placeBracket(b: Bracket): void {
     if (this.tracker.get(b.entry.ref) !== undefined) return;
     const account = this.ctx.account();
     const entry = this.send(b.entry, toIbOrder(b.entry, account, { transmit: false }));

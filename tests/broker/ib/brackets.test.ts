@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test';
-import type { BracketOrders } from '../../../src/broker/ib/order-flow.ts';
+import type { Bracket } from '../../../src/broker/port.ts';
 import { TESTED_VERSIONS } from '../../../src/broker/ib-sim/versions.ts';
 import { ibHarness, until } from './harness.ts';
 
@@ -15,7 +15,7 @@ afterEach(async () => {
   h = null;
 });
 
-function bracketAt(price: number, ref = 'B1', qty = 2): BracketOrders {
+function bracketAt(price: number, ref = 'B1', qty = 2): Bracket {
   return {
     entry: { ref, action: 'buy', type: 'market', qty, reason: 'entry' },
     stop: { ref: `${ref}-S`, action: 'sell', type: 'stop', qty, price: price - 25, ocaGroup: ref, parentRef: ref, reason: 'stop' },
