@@ -55,6 +55,8 @@ export interface FakeGateway {
   step(): Promise<Bar>;
   /** Connected, started client sessions. */
   sessionCount(): number;
+  /** Real-time bar subscriptions the gateway is serving (a test waits for one before stepping the market). */
+  barSubscriptions(): number;
   /** Every socket is closed by the gateway (the peer hangs up). */
   dropConnections(): void;
   /** Current sessions stop talking and stop answering, sockets left open (a half-dead link). */
@@ -243,6 +245,7 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
     book,
     step,
     sessionCount: () => ready().length,
+    barSubscriptions: () => ready().reduce((n, s) => n + s.bars.size, 0),
     dropConnections: dropAll,
     goSilent: () => {
       for (const s of sessions) s.silent = true;

@@ -45,6 +45,7 @@ describe.each(TESTED_VERSIONS)('real-gateway behaviours at server version %i', (
     // The subscription is bought: bars flow, the connection is restored, entries go again.
     h.gw.denyMarketData(null);
     await h.broker.subscribeBars(1);
+    await until(() => h!.gw.barSubscriptions() === 1, 'the subscription at the gateway');
     await h.gw.step();
     await until(() => h!.events.connection.at(-1)?.type === 'restored', 'restored by bars');
     await h.broker.placeOrder({ ref: 'E3', action: 'buy', type: 'limit', qty: 1, price: price - 100, reason: 'entry' });
