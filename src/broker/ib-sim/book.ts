@@ -62,6 +62,8 @@ export class GatewayBook {
   private readonly held = new Map<string, Held>();
   private readonly nextIds = new Map<number, number>();
   readonly executions: om.WireExecution[] = [];
+  /** Every placement as received (order ref, transmit flag, parent id), for assertions on how a client sends a bracket. */
+  readonly received: Array<{ readonly orderRef: string; readonly transmit: boolean; readonly parentId: number; readonly ocaGroup: string }> = [];
   private readonly ids: IdSource;
   private deferred: Deferred[] = [];
 
@@ -80,6 +82,8 @@ export class GatewayBook {
 
   place(clientId: number, orderId: number, contract: SimContract, order: OrderFields): Outgoing[] {
     const key = `${clientId}:${orderId}`;
+    this.received.push({ orderRef: order.orderRef, transmit: order.transmit, parentId: order.parentId, ocaGroup: order.ocaGroup });
+    if (this.received.length > 1_000) this.received.shift();
     const err = (code: number, text: string): Outgoing[] => [{ clientId, msg: errorMessage(orderId, code, text) }];
     const existing = this.orders.get(key);
     const held = this.held.get(key);

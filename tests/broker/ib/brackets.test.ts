@@ -37,6 +37,8 @@ describe.each(TESTED_VERSIONS)('brackets at server version %i', (v) => {
     await h.broker.placeBracket(bracketAt(price));
     await until(() => h.gw.book.workingOrders(1).length === 3, 'the bracket at the gateway');
     const [entry, stop, target] = h.gw.book.workingOrders(1);
+    // IB's bracket: nothing is transmitted until the last child, so the entry never works alone.
+    expect(h.gw.book.received.map((r) => [r.orderRef, r.transmit, r.parentId === 0 ? 0 : 'entry', r.ocaGroup])).toEqual([['B1', false, 0, ''], ['B1-S', false, 'entry', 'B1'], ['B1-T', true, 'entry', 'B1']]);
     expect([entry!.orderRef, entry!.status, stop!.orderRef, stop!.status, stop!.parentId, target!.status, target!.parentId]).toEqual(['B1', 'Submitted', 'B1-S', 'PreSubmitted', entry!.orderId, 'PreSubmitted', entry!.orderId]);
     expect([stop!.ocaGroup, stop!.ocaType, target!.ocaGroup]).toEqual(['B1', 2, 'B1']);
     await h.gw.step();
