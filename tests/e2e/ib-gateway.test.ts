@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedClock } from 'xstate';
 import { startFakeGateway, type FakeGateway } from '../../src/broker/ib-sim/gateway.ts';
+import { TESTED_VERSIONS } from '../../src/broker/ib-sim/versions.ts';
 import { parseConfig } from '../../src/config/schema.ts';
 import type { LogFields, Logger } from '../../src/domain/log.ts';
 import { startService, type Service } from '../../src/service/service.ts';
@@ -23,8 +24,8 @@ const log: Logger = Object.fromEntries(
   (['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (event: string, fields?: LogFields) => void lines.push(`${level} ${event} ${JSON.stringify(fields ?? {})}`)]),
 ) as unknown as Logger;
 
-async function setUp() {
-  const gw = await startFakeGateway({ port: 0, seed: 11, regime: 'volatile', quietMs: 5 });
+async function setUp(version: number) {
+  const gw = await startFakeGateway({ port: 0, seed: 11, regime: 'volatile', quietMs: 5, minVersion: version, maxVersion: version });
   const dir = mkdtempSync(join(tmpdir(), 'qs-ib-e2e-'));
   const config = parseConfig(
     {
@@ -62,12 +63,13 @@ async function reconnect(clock: SimulatedClock, s: Service): Promise<void> {
   await Bun.sleep(30);
 }
 
-describe('paper trading through the fake IB Gateway', () => {
+describe.each(TESTED_VERSIONS)('paper trading through the fake IB Gateway at server version %i', (version) => {
   test('trades, survives drop / silence / restart / 1100-1101, and the journal, the gateway and the P&L agree', async () => {
-    const { gw, dir, clock, service } = await setUp();
+    const { gw, dir, clock, service } = await setUp(version);
     try {
       await until(() => state(service, 'strategy').matches('ready'), 'warm-up from history', 10_000);
       expect(lines.some((l) => l.includes('strategy.warmed_up') && l.includes('"bars":300'))).toBe(true);
+      expect((service.broker as unknown as { negotiatedVersion: number }).negotiatedVersion).toBe(version);
       await bars(gw, 100);
 
       // The gateway hangs up; the market goes on while the bot is away.

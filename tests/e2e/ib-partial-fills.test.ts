@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedClock } from 'xstate';
 import { startFakeGateway, type FakeGateway } from '../../src/broker/ib-sim/gateway.ts';
-import type { WireExecution } from '../../src/broker/ib-sim/responses.ts';
+import { TESTED_VERSIONS } from '../../src/broker/ib-sim/versions.ts';
+import type { WireExecution } from '../../src/broker/ib-sim/order-messages.ts';
 import type { BrokerPosition } from '../../src/broker/port.ts';
 import { parseConfig } from '../../src/config/schema.ts';
 import type { LogFields, Logger } from '../../src/domain/log.ts';
@@ -40,8 +41,6 @@ interface RoundTrip {
   readonly gatewayPosition: BrokerPosition;
   readonly entryRef: string;
 }
-
-let trip: RoundTrip;
 
 function capturingLogger(lines: string[]): Logger {
   return Object.fromEntries(
@@ -96,102 +95,110 @@ const onlyTrade = (s: Service): JournalTrade => {
   return trades[0]!;
 };
 
-beforeAll(async () => {
-  const lines: string[] = [];
-  const gw = await startFakeGateway({ port: 0, seed: 3, regime: 'volatile', quietMs: 5 });
-  const dir = mkdtempSync(join(tmpdir(), 'qs-ib-partial-'));
-  const service = await startPaperService(gw, dir, capturingLogger(lines));
-  try {
-    await until(() => (service.system.get('strategy')!.getSnapshot() as { matches(v: string): boolean }).matches('ready'), 'warm-up from history', 10_000);
+describe.each(TESTED_VERSIONS)('at server version %i', (version) => {
+  let trip: RoundTrip;
 
-    // The entry fills as 1 + 1 contracts; the second execution comes a phase later, after the bar.
-    gw.partialFillNext(1);
-    await minutesUntil(gw, service, () => gatewayQty(gw) !== 0, 'entry');
-    await until(() => service.core.engine.state.position !== null, 'the engine to open the position');
-    await until(() => gw.book.workingOrders(CLIENT_ID).length === 2, 'the stop and the target at the gateway');
-    const openPosition = { ...service.core.engine.state.position! };
-    const gatewayPosition = { ...gw.book.exchange.positions()[0]! };
-    const entryRef = service.repos.fills.since(0)[0]!.orderRef;
+  beforeAll(async () => {
+    const lines: string[] = [];
+    const gw = await startFakeGateway({ port: 0, seed: 3, regime: 'volatile', quietMs: 5, minVersion: version, maxVersion: version });
+    const dir = mkdtempSync(join(tmpdir(), 'qs-ib-partial-'));
+    const service = await startPaperService(gw, dir, capturingLogger(lines));
+    try {
+      await until(() => (service.system.get('strategy')!.getSnapshot() as { matches(v: string): boolean }).matches('ready'), 'warm-up from history', 10_000);
 
-    // Whichever order closes the position fills as 1 + 1 too.
-    gw.partialFillNext(1);
-    await minutesUntil(gw, service, () => gatewayQty(gw) === 0, 'exit');
-    await until(
-      () => service.core.engine.state.position === null && service.repos.orders.open().length === 0 && service.repos.fills.since(0).filter((f) => f.commissionCents > 0).length === 4,
-      'the exit journalled: engine flat, no working orders, four executions with their commissions',
-    );
-    trip = { gw, service, dir, lines, openPosition, gatewayPosition, entryRef };
-  } catch (e) {
-    await service.shutdown('test');
-    await gw.close();
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-}, 30_000);
+      // The entry fills as 1 + 1 contracts; the second execution comes a phase later, after the bar.
+      gw.partialFillNext(1);
+      await minutesUntil(gw, service, () => gatewayQty(gw) !== 0, 'entry');
+      await until(() => service.core.engine.state.position !== null, 'the engine to open the position');
+      await until(() => gw.book.workingOrders(CLIENT_ID).length === 2, 'the stop and the target at the gateway');
+      const openPosition = { ...service.core.engine.state.position! };
+      const gatewayPosition = { ...gw.book.exchange.positions()[0]! };
+      const entryRef = service.repos.fills.since(0)[0]!.orderRef;
 
-afterAll(async () => {
-  if (!trip) return;
-  await trip.service.shutdown('test');
-  await trip.gw.close();
-  rmSync(trip.dir, { recursive: true, force: true });
-});
+      // Whichever order closes the position fills as 1 + 1 too.
+      gw.partialFillNext(1);
+      await minutesUntil(gw, service, () => gatewayQty(gw) === 0, 'exit');
+      await until(
+        () => service.core.engine.state.position === null && service.repos.orders.open().length === 0 && service.repos.fills.since(0).filter((f) => f.commissionCents > 0).length === 4,
+        'the exit journalled: engine flat, no working orders, four executions with their commissions',
+      );
+      trip = { gw, service, dir, lines, openPosition, gatewayPosition, entryRef };
+    } catch (e) {
+      await service.shutdown('test');
+      await gw.close();
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }, 30_000);
 
-describe('a 2-contract round trip filled 1 + 1 on entry and on exit, through the fake IB Gateway', () => {
-  test('the gateway reported the entry and the exit as two executions of 1 contract each', () => {
-    const { gw, entryRef } = trip;
-    const trade = onlyTrade(trip.service);
-    expect(executionsOf(gw, entryRef).map((e) => e.shares)).toEqual([1, 1]);
-    expect(executionsOf(gw, trade.exitRef).map((e) => e.shares)).toEqual([1, 1]);
+  afterAll(async () => {
+    if (!trip) return;
+    await trip.service.shutdown('test');
+    await trip.gw.close();
+    rmSync(trip.dir, { recursive: true, force: true });
   });
 
-  test('while open, the engine held one position of 2 contracts at the quantity-weighted entry price, as the gateway did', () => {
-    const { gw, entryRef, openPosition, gatewayPosition } = trip;
-    const side = executionsOf(gw, entryRef)[0]!.side === 'BOT' ? 'long' : 'short';
-    expect(openPosition).toMatchObject({ side, qty: 2, entryPrice: weightedPrice(executionsOf(gw, entryRef)) });
-    expect(gatewayPosition).toEqual({ symbol: 'MES', qty: side === 'long' ? 2 : -2, avgPrice: openPosition.entryPrice });
-  });
+  describe('a 2-contract round trip filled 1 + 1 on entry and on exit, through the fake IB Gateway', () => {
+    test('the service negotiated the pinned server version', () => {
+      expect((trip.service.broker as unknown as { negotiatedVersion: number }).negotiatedVersion).toBe(version);
+    });
 
-  test('the journal keeps every execution the gateway made, once, with its commission', () => {
-    const { gw, service } = trip;
-    const gwExecs = gw.book.executions.filter((e) => e.clientId === CLIENT_ID).map((e) => [e.execId, e.orderRef, e.shares, e.price, e.commission * 100]);
-    const stored = service.repos.fills.since(0).map((f) => [f.execId, f.orderRef, f.qty, f.price, f.commissionCents]);
-    expect(stored).toHaveLength(4);
-    expect(stored.sort()).toEqual(gwExecs.sort());
-  });
+    test('the gateway reported the entry and the exit as two executions of 1 contract each', () => {
+      const { gw, entryRef } = trip;
+      const trade = onlyTrade(trip.service);
+      expect(executionsOf(gw, entryRef).map((e) => e.shares)).toEqual([1, 1]);
+      expect(executionsOf(gw, trade.exitRef).map((e) => e.shares)).toEqual([1, 1]);
+    });
 
-  test('the round trip is ONE trade: 2 contracts, weighted prices, P&L = (exit − entry) × $5 × 2 × direction − commissions, to the cent', () => {
-    const { gw, entryRef } = trip;
-    const trade = onlyTrade(trip.service);
-    const entry = executionsOf(gw, entryRef);
-    const exit = executionsOf(gw, trade.exitRef);
-    const direction = trade.side === 'long' ? 1 : -1;
-    const expectedCents = Math.round((weightedPrice(exit) - weightedPrice(entry)) * CENTS_PER_POINT * 2 * direction) - commissionCents([...entry, ...exit]);
-    expect(trade).toMatchObject({ entryRef, qty: 2, entryPrice: weightedPrice(entry), exitPrice: weightedPrice(exit), commissionCents: commissionCents([...entry, ...exit]), pnlCents: expectedCents });
-  });
+    test('while open, the engine held one position of 2 contracts at the quantity-weighted entry price, as the gateway did', () => {
+      const { gw, entryRef, openPosition, gatewayPosition } = trip;
+      const side = executionsOf(gw, entryRef)[0]!.side === 'BOT' ? 'long' : 'short';
+      expect(openPosition).toMatchObject({ side, qty: 2, entryPrice: weightedPrice(executionsOf(gw, entryRef)) });
+      expect(gatewayPosition).toEqual({ symbol: 'MES', qty: side === 'long' ? 2 : -2, avgPrice: openPosition.entryPrice });
+    });
 
-  test("the gateway's realised P&L is the journal's, and the adapter reads the same", async () => {
-    const { gw, service } = trip;
-    const trade = onlyTrade(service);
-    expect(gw.book.exchange.accountPnl().realisedCents).toBe(trade.pnlCents);
-    expect(await service.broker.accountPnl()).toEqual(gw.book.exchange.accountPnl());
-  });
+    test('the journal keeps every execution the gateway made, once, with its commission', () => {
+      const { gw, service } = trip;
+      const gwExecs = gw.book.executions.filter((e) => e.clientId === CLIENT_ID).map((e) => [e.execId, e.orderRef, e.shares, e.price, e.commission * 100]);
+      const stored = service.repos.fills.since(0).map((f) => [f.execId, f.orderRef, f.qty, f.price, f.commissionCents]);
+      expect(stored).toHaveLength(4);
+      expect(stored.sort()).toEqual(gwExecs.sort());
+    });
 
-  test('an exit decided while the stop was half-filled sends no second closing order: the stop closes the position', () => {
-    const { gw, service, lines, entryRef } = trip;
-    const trade = onlyTrade(service);
-    // The scenario happened: the stop's first half filled in the bar whose close decided an exit.
-    expect(trade.exitRef).toBe(`${entryRef}-S`);
-    const exitDecisions = lines.filter((l) => l.startsWith('info signal') && l.includes('"decision":"exit"')).map((l) => (JSON.parse(l.slice(l.indexOf('{'))) as { time: string }).time);
-    expect(exitDecisions).toContain(new Date(executionsOf(gw, trade.exitRef)[0]!.timeMs).toISOString());
-    expect(service.repos.orders.recent(10).map((o) => o.ref).sort()).toEqual([entryRef, `${entryRef}-S`, `${entryRef}-T`]);
-    expect(lines.filter((l) => l.includes('broker.error'))).toEqual([]);
-  });
+    test('the round trip is ONE trade: 2 contracts, weighted prices, P&L = (exit − entry) × $5 × 2 × direction − commissions, to the cent', () => {
+      const { gw, entryRef } = trip;
+      const trade = onlyTrade(trip.service);
+      const entry = executionsOf(gw, entryRef);
+      const exit = executionsOf(gw, trade.exitRef);
+      const direction = trade.side === 'long' ? 1 : -1;
+      const expectedCents = Math.round((weightedPrice(exit) - weightedPrice(entry)) * CENTS_PER_POINT * 2 * direction) - commissionCents([...entry, ...exit]);
+      expect(trade).toMatchObject({ entryRef, qty: 2, entryPrice: weightedPrice(entry), exitPrice: weightedPrice(exit), commissionCents: commissionCents([...entry, ...exit]), pnlCents: expectedCents });
+    });
 
-  test('at the end the engine and the gateway are both flat, and no position mismatch was logged', () => {
-    const { gw, service, lines } = trip;
-    expect(service.core.engine.state.position).toBeNull();
-    expect(gw.book.exchange.positions()).toEqual([]);
-    expect(gw.book.workingOrders(CLIENT_ID)).toEqual([]);
-    expect(lines.filter((l) => l.includes('position_mismatch') || l.includes('position.alert'))).toEqual([]);
+    test("the gateway's realised P&L is the journal's, and the adapter reads the same", async () => {
+      const { gw, service } = trip;
+      const trade = onlyTrade(service);
+      expect(gw.book.exchange.accountPnl().realisedCents).toBe(trade.pnlCents);
+      expect(await service.broker.accountPnl()).toEqual(gw.book.exchange.accountPnl());
+    });
+
+    test('an exit decided while the stop was half-filled sends no second closing order: the stop closes the position', () => {
+      const { gw, service, lines, entryRef } = trip;
+      const trade = onlyTrade(service);
+      // The scenario happened: the stop's first half filled in the bar whose close decided an exit.
+      expect(trade.exitRef).toBe(`${entryRef}-S`);
+      const exitDecisions = lines.filter((l) => l.startsWith('info signal') && l.includes('"decision":"exit"')).map((l) => (JSON.parse(l.slice(l.indexOf('{'))) as { time: string }).time);
+      expect(exitDecisions).toContain(new Date(executionsOf(gw, trade.exitRef)[0]!.timeMs).toISOString());
+      expect(service.repos.orders.recent(10).map((o) => o.ref).sort()).toEqual([entryRef, `${entryRef}-S`, `${entryRef}-T`]);
+      expect(lines.filter((l) => l.includes('broker.error'))).toEqual([]);
+    });
+
+    test('at the end the engine and the gateway are both flat, and no position mismatch was logged', () => {
+      const { gw, service, lines } = trip;
+      expect(service.core.engine.state.position).toBeNull();
+      expect(gw.book.exchange.positions()).toEqual([]);
+      expect(gw.book.workingOrders(CLIENT_ID)).toEqual([]);
+      expect(lines.filter((l) => l.includes('position_mismatch') || l.includes('position.alert'))).toEqual([]);
+    });
   });
 });

@@ -25,6 +25,8 @@ export function mesContract(year: number, month: number): SimContract {
     symbol: MES.symbol,
     secType: 'FUT',
     lastTradeDate: ymd,
+    // Equity index futures stop trading at 9:30 New York (08:30 Chicago) on the last day.
+    lastTradeTime: '08:30:00 US/Central',
     localSymbol: `${MES.symbol}${MONTH_CODES[month]}${year % 10}`,
     multiplier: MES.multiplier,
     exchange: MES.exchange,

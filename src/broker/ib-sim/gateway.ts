@@ -3,13 +3,15 @@ import type { Bar } from '../../domain/bar.ts';
 import type { RegimeOption } from '../../market/regimes.ts';
 import { DEFAULT_START, DEFAULT_START_PRICE } from '../../market/simulator.ts';
 import { SimFeed } from '../sim/feed.ts';
-import { GatewayBook, type Outgoing } from './book.ts';
+import { GatewayBook, type BookFaults, type Outgoing } from './book.ts';
 import type { Field } from './codec.ts';
-import { handleRequest, type GatewayContext } from './handlers.ts';
+import { handleRequest, sendQuote, type DataDenial, type GatewayContext } from './handlers.ts';
+import { realTimeBar } from './market-messages.ts';
 import * as out from './responses.ts';
 import { Session } from './session.ts';
 import { splitMinuteBar } from './sub-bars.ts';
-import { execTime } from './wire-order.ts';
+import { MAX_SERVER_VERSION, MIN_SERVER_VERSION } from './versions.ts';
+import { connectionTime, type ExecTimeStyle } from './zone-time.ts';
 
 export interface FakeGatewayOptions {
   /** 0 (default) picks a free port. The gateway listens on 127.0.0.1 only. */
@@ -29,6 +31,19 @@ export interface FakeGatewayOptions {
   /** A phase is settled once the sockets were quiet this long (the client's reactions are in). Default 15. */
   readonly quietMs?: number;
   readonly log?: (line: string) => void;
+  /** The server versions to negotiate within (default 100..193, the most @stoqey/ib offers); a test pins one with min = max. */
+  readonly minVersion?: number;
+  readonly maxVersion?: number;
+  /** The gateway's time zone (IANA; default US/Eastern): execution times, bar dates, the connection time. */
+  readonly timeZone?: string;
+  /** Execution times with the zone (current gateways, default) or `yyyymmdd  hh:mm:ss` without it (older ones). */
+  readonly execTimeStyle?: ExecTimeStyle;
+  /** Base of execution and perm ids (default: the start time), so a restarted gateway process never repeats one. */
+  readonly idSeed?: number;
+  /** Commission reports follow their execution this much later (default 0; IB's take from a few ms to seconds). */
+  readonly commissionDelayMs?: number;
+  /** Also send 2107/2108 ("farm connection is inactive but should be available upon demand") at connect. Default true. */
+  readonly idleFarmNotices?: boolean;
 }
 
 export interface FakeGateway {
@@ -40,6 +55,8 @@ export interface FakeGateway {
   step(): Promise<Bar>;
   /** Connected, started client sessions. */
   sessionCount(): number;
+  /** Real-time bar subscriptions the gateway is serving (a test waits for one before stepping the market). */
+  barSubscriptions(): number;
   /** Every socket is closed by the gateway (the peer hangs up). */
   dropConnections(): void;
   /** Current sessions stop talking and stop answering, sockets left open (a half-dead link). */
@@ -54,6 +71,10 @@ export interface FakeGateway {
   duplicateIdNext(): void;
   /** The next `n` history requests get 162 (pacing violation). */
   pacingViolations(n: number): void;
+  /** Market data requests are refused as for an account without the CME subscription (null: allowed again). */
+  denyMarketData(code: DataDenial['code'] | null): void;
+  /** One-shot and standing behaviours of the order book (Inactive first, status before execution, a lost execution…). */
+  readonly faults: BookFaults;
   /** Sends one message of arbitrary fields to every session (a garbled message, for tests). */
   sendRaw(fields: readonly Field[]): void;
   /** Closes every session and stops listening for `downMs`, then listens again; the account is kept. */
@@ -64,10 +85,15 @@ export interface FakeGateway {
 /** @stoqey/ib's send pacing window (it sends at most maxReqPerSec/10 messages per 100 ms), plus a margin. */
 const CLIENT_PACING_MS = 110;
 
+/** What TWS says at every connect (public captures): the farms it is attached to, and the ones idle until used. */
 const DATA_FARMS_OK: ReadonlyArray<readonly [number, string]> = [
   [2104, 'Market data farm connection is OK:usfarm'],
   [2106, 'HMDS data farm connection is OK:ushmds'],
   [2158, 'Sec-def data farm connection is OK:secdefnj'],
+];
+const DATA_FARMS_IDLE: ReadonlyArray<readonly [number, string]> = [
+  [2108, 'Market data farm connection is inactive but should be available upon demand.usfuture'],
+  [2107, 'HMDS data farm connection is inactive but should be available upon demand.cashhmds'],
 ];
 
 /**
@@ -78,11 +104,16 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
   const account = opts.account ?? 'DU1234567';
   const log = opts.log ?? (() => {});
   const quietMs = opts.quietMs ?? 15;
-  const book = new GatewayBook({ account, slippageTicks: opts.slippageTicks ?? 1, commissionPerContract: opts.commissionPerContract ?? 0.62 });
+  const timeZone = opts.timeZone ?? 'US/Eastern';
+  const book = new GatewayBook({
+    account, slippageTicks: opts.slippageTicks ?? 1, commissionPerContract: opts.commissionPerContract ?? 0.62, timeZone,
+    execTimeStyle: opts.execTimeStyle ?? 'zoned', idSeed: opts.idSeed ?? Date.now(), commissionDelayMs: opts.commissionDelayMs ?? 0,
+  });
+  const versions = { min: opts.minVersion ?? MIN_SERVER_VERSION, max: opts.maxVersion ?? MAX_SERVER_VERSION };
   const feed = new SimFeed({ seed: opts.seed ?? 7, regime: opts.regime ?? 'switching', startPrice: opts.startPrice ?? DEFAULT_START_PRICE, barMinutes: 1, start: opts.start ?? DEFAULT_START }, opts.warmupBars ?? 500);
   const sessions = new Set<Session>();
   const sockets = new Set<Socket>();
-  const faults = { delayAcksMs: 0, pacingLeft: 0 };
+  const faults: GatewayContext['faults'] = { delayAcksMs: 0, pacingLeft: 0, dataDenied: null };
   let lastTraffic = 0;
   let lastFromClient = Number.NEGATIVE_INFINITY;
   let chain: Promise<unknown> = Promise.resolve();
@@ -93,22 +124,26 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
   const marketNow = () => (feed.history(1)[0]?.time ?? feed.options.start) + 60_000;
   const ready = () => [...sessions].filter((s) => s.ready);
   const deliver = (msgs: readonly Outgoing[], delayMs = 0) => {
-    const send = () => {
-      for (const m of msgs) for (const s of ready()) if (s.clientId === m.clientId) s.send(m.fields);
+    const send = (list: readonly Outgoing[]) => {
+      for (const m of list) for (const s of ready()) if (s.clientId === m.clientId) s.send(m.msg);
     };
-    if (delayMs > 0) setTimeout(send, delayMs);
-    else send();
+    const now = msgs.filter((m) => !(m.delayMs! > 0));
+    if (delayMs > 0) setTimeout(() => send(now), delayMs);
+    else send(now);
+    for (const m of msgs) if (m.delayMs! > 0) setTimeout(() => send([m]), delayMs + m.delayMs!);
   };
-  const ctx: GatewayContext = { account, book, feed, marketNow, deliver, faults };
+  const ctx: GatewayContext = { account, book, feed, timeZone, marketNow, deliver, faults };
 
   const host = {
-    connectionTime: () => execTime(marketNow()).replace('US/Eastern', 'EST'),
+    versions,
+    connectionTime: () => connectionTime(marketNow(), timeZone),
     clientIdInUse: (id: number, by: Session) => [...sessions].some((s) => s !== by && s.open && s.clientId === id),
     started: (s: Session) => {
       log(`client ${s.clientId} connected`);
       s.send(out.nextValidId(book.nextValidId(s.clientId)));
       s.send(out.managedAccounts(account));
       for (const [code, text] of DATA_FARMS_OK) s.sendError(-1, code, text);
+      if (opts.idleFarmNotices ?? true) for (const [code, text] of DATA_FARMS_IDLE) s.sendError(-1, code, text);
     },
     handle: (s: Session, req: Parameters<typeof handleRequest>[2]) => handleRequest(ctx, s, req),
     noteTraffic: (fromClient: boolean) => {
@@ -165,7 +200,10 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
     await settle();
     book.closePhase(bar);
     const parts = splitMinuteBar(bar);
-    for (const s of ready()) for (const reqId of s.bars) for (const p of parts) s.send(out.realTimeBar(reqId, { ...p, time: p.time / 1000 }));
+    for (const s of ready()) {
+      for (const reqId of s.bars) for (const p of parts) s.send(realTimeBar(reqId, { ...p, time: p.time / 1000 }));
+      for (const reqId of s.ticks.keys()) sendQuote(s, reqId, bar.close);
+    }
     await settle();
     // A partial fill's remainder is reported one phase later, as a second execution.
     deliver(book.releaseDeferred());
@@ -207,6 +245,7 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
     book,
     step,
     sessionCount: () => ready().length,
+    barSubscriptions: () => ready().reduce((n, s) => n + s.bars.size, 0),
     dropConnections: dropAll,
     goSilent: () => {
       for (const s of sessions) s.silent = true;
@@ -214,17 +253,21 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
     sendError: (code, message, reqId = -1) => {
       for (const s of ready()) s.sendError(reqId, code, message);
     },
+    faults: book.faults,
     rejectNext: (reason) => {
-      book.rejectReason = reason;
+      book.faults.rejectReason = reason;
     },
     partialFillNext: (qty) => {
-      book.partialQty = qty;
+      book.faults.partialQty = qty;
+    },
+    denyMarketData: (code) => {
+      faults.dataDenied = code;
     },
     delayAcks: (ms) => {
       faults.delayAcksMs = ms;
     },
     duplicateIdNext: () => {
-      book.duplicateIdNext = true;
+      book.faults.duplicateIdNext = true;
     },
     pacingViolations: (n) => {
       faults.pacingLeft = n;

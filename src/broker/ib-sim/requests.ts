@@ -1,23 +1,21 @@
-/**
- * The client's messages, decoded by message id for the one server version this gateway speaks
- * (SERVER_VERSION). Field orders follow @stoqey/ib's encoder (dist/core/io/encoder.js) for that
- * version. Only the leading fields a request needs are read: e.g. a placeOrder carries some
- * hundred fields, of which the gateway uses the contract, the order basics, orderRef, transmit
- * and parentId. A message that ends too early or holds a value of the wrong kind is answered
- * as TWS answers it: error 320 (could not read) or 321 (could not validate).
- */
+import { V } from './versions.ts';
 
 /**
- * The version the gateway negotiates: the lowest the v100+ protocol has, so the field lists of
- * both sides are the shortest the library knows (it offers v100..193).
+ * The client's messages, decoded by message id for the negotiated server version. Field orders
+ * follow IB's encoder (EClient) as @stoqey/ib (dist/core/io/encoder.js) and ib_async
+ * (client.py) write it at that version: e.g. placeOrder loses its version field at 145,
+ * reqHistoricalData at 124, cancelOrder at 192. Only the leading fields a request needs are
+ * read: a placeOrder carries some hundred fields, of which the gateway uses the contract, the
+ * order basics, orderRef, transmit, parentId and ocaType. A message that ends too early or holds
+ * a value of the wrong kind is answered as TWS answers it: error 320 (could not read) or 321.
  */
-export const SERVER_VERSION = 100;
 
 export const OUT = {
-  REQ_MKT_DATA: 1, CANCEL_MKT_DATA: 2, PLACE_ORDER: 3, CANCEL_ORDER: 4, REQ_OPEN_ORDERS: 5, REQ_EXECUTIONS: 7, REQ_IDS: 8,
+  REQ_MKT_DATA: 1, CANCEL_MKT_DATA: 2, PLACE_ORDER: 3, CANCEL_ORDER: 4, REQ_OPEN_ORDERS: 5, REQ_ACCOUNT_UPDATES: 6, REQ_EXECUTIONS: 7, REQ_IDS: 8,
   REQ_CONTRACT_DATA: 9, REQ_AUTO_OPEN_ORDERS: 15, REQ_ALL_OPEN_ORDERS: 16, REQ_MANAGED_ACCTS: 17, REQ_HISTORICAL_DATA: 20,
   CANCEL_HISTORICAL_DATA: 25, REQ_CURRENT_TIME: 49, REQ_REAL_TIME_BARS: 50, CANCEL_REAL_TIME_BARS: 51, REQ_GLOBAL_CANCEL: 58,
   REQ_MARKET_DATA_TYPE: 59, REQ_POSITIONS: 61, REQ_ACCOUNT_SUMMARY: 62, CANCEL_ACCOUNT_SUMMARY: 63, CANCEL_POSITIONS: 64, START_API: 71,
+  REQ_ACCOUNT_UPDATES_MULTI: 76, CANCEL_ACCOUNT_UPDATES_MULTI: 77, REQ_COMPLETED_ORDERS: 99,
 } as const;
 
 export interface ContractFields {
@@ -39,6 +37,8 @@ export interface OrderFields {
   readonly auxPrice: number | null;
   readonly tif: string;
   readonly ocaGroup: string;
+  /** 1 cancel the others with block, 2 reduce the others with block, 3 reduce without block (0: none given). */
+  readonly ocaType: number;
   readonly account: string;
   readonly orderRef: string;
   readonly transmit: boolean;
@@ -57,6 +57,12 @@ export type ClientRequest =
   | { type: 'cancelHistoricalData'; reqId: number }
   | { type: 'placeOrder'; orderId: number; contract: ContractFields; order: OrderFields }
   | { type: 'cancelOrder'; orderId: number }
+  | { type: 'marketData'; reqId: number; contract: ContractFields; genericTicks: string; snapshot: boolean }
+  | { type: 'cancelMarketData'; reqId: number }
+  | { type: 'marketDataType'; dataType: number }
+  | { type: 'accountUpdates'; subscribe: boolean; account: string }
+  | { type: 'accountUpdatesMulti'; reqId: number }
+  | { type: 'completedOrders' }
   | { type: 'openOrders'; all: boolean }
   | { type: 'executions'; reqId: number; acctCode: string; time: string; symbol: string }
   | { type: 'globalCancel' }
@@ -143,10 +149,10 @@ class Reader {
   }
 }
 
-const IGNORED = new Set<number>([OUT.REQ_MKT_DATA, OUT.CANCEL_MKT_DATA, OUT.REQ_AUTO_OPEN_ORDERS, OUT.REQ_MARKET_DATA_TYPE, OUT.CANCEL_POSITIONS]);
+const IGNORED = new Set<number>([OUT.REQ_AUTO_OPEN_ORDERS, OUT.CANCEL_POSITIONS, OUT.CANCEL_ACCOUNT_UPDATES_MULTI]);
 
-/** Decodes one client message (fields of a frame); throws RequestError the way TWS would answer. */
-export function decodeRequest(fields: readonly string[]): ClientRequest {
+/** Decodes one client message (fields of a frame) at server version `v`; throws RequestError the way TWS would answer. */
+export function decodeRequest(fields: readonly string[], v: number): ClientRequest {
   const head = fields[0] ?? '';
   if (!/^\d+$/.test(head)) throw new RequestError(505, `Fatal Error: Unknown message id '${head.slice(0, 20)}'`);
   const id = Number(head);
@@ -186,7 +192,7 @@ export function decodeRequest(fields: readonly string[]): ClientRequest {
       return { type, reqId };
     }
     case OUT.REQ_HISTORICAL_DATA: {
-      r.int('version');
+      if (v < V.SYNT_REALTIME_BARS) r.int('version');
       const reqId = r.req();
       const contract = r.contract();
       r.bool('includeExpired');
@@ -198,10 +204,38 @@ export function decodeRequest(fields: readonly string[]): ClientRequest {
       return { type: 'historicalData', reqId, contract, endDateTime, barSize, duration, whatToShow, formatDate: r.int('formatDate') };
     }
     case OUT.PLACE_ORDER:
-      return placeOrder(r);
+      return placeOrder(r, v);
     case OUT.CANCEL_ORDER: {
-      r.int('version');
+      if (v < V.CME_TAGGING_FIELDS) r.int('version');
       return { type: 'cancelOrder', orderId: r.req() };
+    }
+    case OUT.REQ_MKT_DATA: {
+      r.int('version');
+      const reqId = r.req();
+      const contract = r.contract();
+      // A FUT request carries no combo legs; then the delta-neutral flag, generic ticks and snapshot.
+      if (r.bool('deltaNeutralContract')) r.skip(3);
+      const genericTicks = r.str('genericTickList');
+      return { type: 'marketData', reqId, contract, genericTicks, snapshot: r.bool('snapshot') };
+    }
+    case OUT.CANCEL_MKT_DATA: {
+      r.int('version');
+      return { type: 'cancelMarketData', reqId: r.req() };
+    }
+    case OUT.REQ_ACCOUNT_UPDATES: {
+      r.int('version');
+      const subscribe = r.bool('subscribe');
+      return { type: 'accountUpdates', subscribe, account: r.str('acctCode') };
+    }
+    case OUT.REQ_ACCOUNT_UPDATES_MULTI: {
+      r.int('version');
+      return { type: 'accountUpdatesMulti', reqId: r.req() };
+    }
+    case OUT.REQ_COMPLETED_ORDERS:
+      return { type: 'completedOrders' };
+    case OUT.REQ_MARKET_DATA_TYPE: {
+      r.int('version');
+      return { type: 'marketDataType', dataType: r.int('marketDataType') };
     }
     case OUT.REQ_OPEN_ORDERS:
     case OUT.REQ_ALL_OPEN_ORDERS:
@@ -230,8 +264,8 @@ export function decodeRequest(fields: readonly string[]): ClientRequest {
   }
 }
 
-function placeOrder(r: Reader): ClientRequest {
-  r.int('version');
+function placeOrder(r: Reader, v: number): ClientRequest {
+  if (v < V.ORDER_CONTAINER) r.int('version');
   const orderId = r.req();
   const contract = r.contract();
   r.skip(2); // secIdType, secId
@@ -247,5 +281,10 @@ function placeOrder(r: Reader): ClientRequest {
   const orderRef = r.str('orderRef');
   const transmit = r.bool('transmit');
   const parentId = r.int('parentId');
-  return { type: 'placeOrder', orderId, contract, order: { action, qty, orderType, lmtPrice, auxPrice, tif, ocaGroup, account, orderRef, transmit, parentId } };
+  // blockOrder sweepToFill displaySize triggerMethod outsideRth hidden, sharesAllocation,
+  // discretionaryAmt goodAfterTime goodTillDate, faGroup faMethod faPercentage [faProfile < 177]
+  // [modelCode from 103], shortSaleSlot designatedLocation exemptCode — then ocaType.
+  r.skip(13 + (v < V.FA_PROFILE_DESUPPORT ? 1 : 0) + (v >= V.MODELS_SUPPORT ? 1 : 0) + 3);
+  const ocaType = r.int('ocaType');
+  return { type: 'placeOrder', orderId, contract, order: { action, qty, orderType, lmtPrice, auxPrice, tif, ocaGroup, ocaType, account, orderRef, transmit, parentId } };
 }

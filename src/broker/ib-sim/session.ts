@@ -1,10 +1,12 @@
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder, negotiateVersion, type Field } from './codec.ts';
-import { decodeRequest, RequestError, SERVER_VERSION, type ClientRequest } from './requests.ts';
-import { errorMessage } from './responses.ts';
+import { decodeRequest, RequestError, type ClientRequest } from './requests.ts';
+import { errorMessage, type Message } from './responses.ts';
 
 /** What a session needs from its gateway. */
 export interface SessionHost {
+  /** The server versions this gateway speaks: it picks the highest the client offers within them. */
+  readonly versions: { readonly min: number; readonly max: number };
   /** Connection time as TWS sends it in the handshake. */
   connectionTime(): string;
   /** A client id is in use by another connected session. */
@@ -27,8 +29,12 @@ type State = 'hello' | 'startApi' | 'ready' | 'closed';
  */
 export class Session {
   clientId = -1;
+  /** The negotiated server version (0 until the hello). */
+  version = 0;
   /** Real-time bar subscriptions (request ids). */
   readonly bars = new Set<number>();
+  /** reqMktData subscriptions: request id → market data type (1 real-time, 3 delayed). */
+  readonly ticks = new Map<number, number>();
   /** A session that went silent neither sends nor answers, but its socket stays open. */
   silent = false;
   private state: State = 'hello';
@@ -53,9 +59,10 @@ export class Session {
     return this.state !== 'closed';
   }
 
-  send(fields: readonly Field[]): void {
+  /** Sends a message laid out for this session's version (or fields that are the same at every version). */
+  send(msg: Message | readonly Field[]): void {
     if (this.silent || this.state === 'closed' || this.socket.destroyed) return;
-    this.socket.write(encodeFrame(fields));
+    this.socket.write(encodeFrame(typeof msg === 'function' ? msg(this.version) : msg));
     this.host.noteTraffic(false);
   }
 
@@ -84,12 +91,15 @@ export class Session {
   }
 
   private hello(versions: string): void {
-    const version = negotiateVersion(versions, SERVER_VERSION, SERVER_VERSION);
+    const { min, max } = this.host.versions;
+    const version = negotiateVersion(versions, min, max);
     if (version === null) {
-      this.host.log(`closing a connection: client offers '${versions}', this gateway speaks only v${SERVER_VERSION}`);
+      this.host.log(`closing a connection: client offers '${versions}', this gateway speaks v${min}..${max}`);
       this.close();
       return;
     }
+    this.version = version;
+    this.host.log(`a client offers '${versions}': server version ${version}`);
     this.state = 'startApi';
     this.send([version, this.host.connectionTime()]);
   }
@@ -97,7 +107,7 @@ export class Session {
   private message(fields: string[]): void {
     let request: ClientRequest;
     try {
-      request = decodeRequest(fields);
+      request = decodeRequest(fields, this.version);
     } catch (e) {
       if (e instanceof RequestError) this.sendError(e.reqId, e.code, e.message);
       else this.sendError(-1, 321, `Server error when validating an API client request: ${e instanceof Error ? e.message : String(e)}`);

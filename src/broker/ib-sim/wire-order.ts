@@ -1,15 +1,20 @@
-import { toNyWallMs } from '../../domain/session.ts';
 import type { OrderStatus } from '../../domain/trading.ts';
-import type { SimContract, WireOrder } from './responses.ts';
+import type { WireOrder } from './order-messages.ts';
 
 /** An order as the gateway keeps it: what TWS reports about it (mutable as it fills) plus the exchange's ref. */
-export interface GwOrder extends Omit<WireOrder, 'status' | 'filled' | 'avgFillPrice' | 'lastFillPrice'> {
-  /** The paper exchange's ref for it: `clientId:orderId` (orderRef is the client's, and may repeat). */
-  readonly ref: string;
+export interface GwOrder extends Omit<WireOrder, 'status' | 'filled' | 'avgFillPrice' | 'lastFillPrice' | 'lmtPrice' | 'auxPrice' | 'qty'> {
+  /** The order's size; an OCA sibling's fill reduces it (OCA types 2 and 3). */
+  qty: number;
+  /** The paper exchange's ref for it: `clientId:orderId`, plus `#n` after the n-th modification. */
+  ref: string;
+  lmtPrice: number | null;
+  auxPrice: number | null;
   status: string;
   filled: number;
   avgFillPrice: number;
   lastFillPrice: number;
+  /** Times the client modified it in place; each re-books it at the paper exchange under `ref#n`. */
+  modifications: number;
 }
 
 /** TWS's status words for the exchange's states; a child waiting for its parent is PreSubmitted, as in TWS. */
@@ -31,12 +36,4 @@ export function statusText(status: OrderStatus): string {
 
 export function toWireOrder(o: GwOrder): WireOrder {
   return { ...o };
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** An execution time as TWS writes it: New York wall time with the zone name. */
-export function execTime(utcMs: number): string {
-  const d = new Date(toNyWallMs(utcMs));
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} US/Eastern`;
 }

@@ -3,13 +3,16 @@ import type { Fill, Order, OrderRequest } from '../../domain/trading.ts';
 import type { AccountPnl, Broker, BrokerEvents, BrokerPosition, Unsubscribe, Bracket } from '../port.ts';
 import { completedBars, RealTimeBars } from './bars.ts';
 import { IbClient, type ClientListener } from './client.ts';
-import { CODES, IbBrokerError, isRetryable } from './codes.ts';
+import { CODES, IB_ADAPTER, IbBrokerError, isRetryable } from './codes.ts';
 import { Connectivity } from './connectivity.ts';
-import { pickFrontMonth, type FutureContract } from './contract.ts';
+import type { FutureContract } from './contract.ts';
 import { PortEvents } from './events.ts';
+import { startOfDay, zoneOfConnectionTime } from './ib-time.ts';
+import { DATA_DENIED_CODES, MarketDataGate } from './market-data.ts';
 import { Queries } from './queries.ts';
 import { futContract } from './mapper.ts';
 import { OrderFlow } from './order-flow.ts';
+import { decideRoll, rollRefusal } from './roll.ts';
 import type { Timers } from './orders.ts';
 import { Requests } from './requests.ts';
 import { tradableAccount } from './safety.ts';
@@ -44,6 +47,8 @@ export interface IbBrokerOptions {
   readonly requestTimeoutMs?: number;
   /** Longest wait for an execution's commission report. Default 5 s. */
   readonly commissionWaitMs?: number;
+  /** Longest an order may stand reported filled without its execution before executions are read back. Default 10 s. */
+  readonly fillWaitMs?: number;
   /** Wait after a history pacing violation (162) before asking again. Default 15 s (IB's pacing window is 10 min for 60 requests). */
   readonly historyRetryMs?: number;
   readonly historyRetries?: number;
@@ -70,7 +75,14 @@ export class IbBroker implements Broker {
   private readonly queries: Queries;
   private readonly connectivity: Connectivity;
   private readonly bars = new RealTimeBars();
+  private readonly data: MarketDataGate;
   private contract: FutureContract | null = null;
+  private listed: FutureContract[] = [];
+  private barMinutes: number | null = null;
+  /** The gateway's time zone, from the handshake's connection time. */
+  private zone: string | null = null;
+  private serverVersion = 0;
+  private rollAlerted = '';
   private account: string | IbBrokerError = new IbBrokerError(CODES.notConnected, 'not connected to TWS / IB Gateway yet', true);
   private nextId: number;
 
@@ -79,14 +91,18 @@ export class IbBroker implements Broker {
     this.nextId = Math.max(1, opts.nextOrderIdStore.load() ?? 1);
     this.requests = new Requests(this.timers);
     this.connectivity = new Connectivity((e) => this.events.emit('connection', e));
+    this.data = new MarketDataGate(this.events, (reason) => this.connectivity.dataDenied(reason));
     this.orders = new OrderFlow({
       api: () => this.client.api,
       account: () => this.tradingAccount(),
       contract: () => futContract(this.front()),
       allocateId: () => this.allocateId(),
+      zone: () => this.zone,
+      readExecutions: async () => this.queries.rawExecutions(startOfDay(await this.queries.currentTime(), this.zone)),
       timers: this.timers,
       events: this.events,
       commissionWaitMs: opts.commissionWaitMs ?? 5_000,
+      fillWaitMs: opts.fillWaitMs ?? 10_000,
     });
     this.queries = new Queries({
       api: () => this.client.api,
@@ -107,12 +123,19 @@ export class IbBroker implements Broker {
     const { ib } = this.opts;
     const hello = await this.client.connect({ host: ib.host, port: ib.port, clientId: ib.clientId, connectTimeoutMs: ib.connectTimeoutMs, ...(this.opts.maxReqPerSec ? { maxReqPerSec: this.opts.maxReqPerSec } : {}) });
     this.takeIds(hello.nextValidId);
+    this.serverVersion = hello.serverVersion;
+    this.zone = zoneOfConnectionTime(hello.connectionTime);
     this.account = tradableAccount({ mode: this.opts.mode, configured: ib.account, managed: hello.accounts, liveConfirm: this.opts.liveConfirm, liveConfirmedOnCli: this.opts.liveConfirmedOnCli });
     if (typeof this.account !== 'string') this.events.error({ code: this.account.code, message: this.account.message, retryable: false });
     try {
       // The gateway's clock decides the roll, so a paper rehearsal on a simulated market rolls on its dates.
       const now = await this.queries.currentTime();
-      this.contract = pickFrontMonth(await this.queries.futures(), now, ib.rollDaysBeforeExpiry);
+      this.listed = await this.queries.futures();
+      // A reconnect after the roll day must not switch contracts under an open position.
+      const positions = typeof this.account === 'string' ? await this.queries.mesPositions() : [];
+      const d = decideRoll(null, { listed: this.listed, now, rollDays: ib.rollDaysBeforeExpiry, positions });
+      this.contract = d.contract;
+      if (d.kind === 'hold') this.alertRoll(rollRefusal(d).message);
     } catch (e) {
       this.client.disconnect();
       throw e;
@@ -128,7 +151,13 @@ export class IbBroker implements Broker {
     this.lost('client disconnected', was);
   }
 
+  /** The negotiated TWS API server version of the current connection (0 before the first). */
+  get negotiatedVersion(): number {
+    return this.serverVersion;
+  }
+
   async subscribeBars(barMinutes: number): Promise<void> {
+    this.barMinutes = barMinutes;
     const api = this.client.api;
     const contract = futContract(this.front());
     const reqId = this.queries.newReqId();
@@ -145,14 +174,18 @@ export class IbBroker implements Broker {
 
   async placeOrder(order: OrderRequest): Promise<void> {
     this.connectivity.requireRouting();
+    if (order.reason === 'entry') await this.requireEntry();
     this.orders.place(order);
   }
 
-  async placeBracket(b: Bracket): Promise<void> {
+  /** An entry with its stop and target as IB's bracket (see OrderFlow.placeBracket). */
+  async placeBracket(bracket: Bracket): Promise<void> {
     this.connectivity.requireRouting();
-    for (const req of [b.entry, b.stop, b.target]) this.orders.place(req);
+    await this.requireEntry();
+    this.orders.placeBracket(bracket);
   }
 
+  /** Moves a working stop or limit order to `price` in place (IB: placeOrder again with its id). */
   async modifyOrder(ref: string, price: number): Promise<void> {
     this.connectivity.requireRouting();
     this.orders.modify(ref, price);
@@ -175,6 +208,12 @@ export class IbBroker implements Broker {
     return this.queries.positions();
   }
 
+  /**
+   * IB answers reqExecutions with the current day's executions only (since midnight in the
+   * gateway's zone, per IB's documentation), whatever `time` asks: fills of an earlier day
+   * that the journal missed (an overnight outage) must be found by comparing positions with
+   * the journal, not here.
+   */
   executionsSince(time: number): Promise<Fill[]> {
     return this.queries.executionsSince(time);
   }
@@ -185,6 +224,30 @@ export class IbBroker implements Broker {
 
   on<K extends keyof BrokerEvents>(event: K, handler: (payload: BrokerEvents[K]) => void): Unsubscribe {
     return this.events.on(event, handler);
+  }
+
+  /** Entries need real-time data and the contract that is not rolling away under an open position. */
+  private async requireEntry(): Promise<void> {
+    this.data.requireData();
+    const d = decideRoll(this.front(), { listed: this.listed, now: await this.queries.currentTime(), rollDays: this.opts.ib.rollDaysBeforeExpiry, positions: await this.queries.mesPositions() });
+    if (d.kind === 'hold') {
+      const refusal = rollRefusal(d);
+      this.alertRoll(refusal.message);
+      throw refusal;
+    }
+    if (!d.changed) return;
+    const from = this.front();
+    this.contract = d.contract;
+    this.events.error({ code: IB_ADAPTER.rollPending, retryable: true, message: `rolled from ${from.localSymbol} to ${d.contract.localSymbol} (no position open in ${from.localSymbol}); the bars now come from ${d.contract.localSymbol}` });
+    if (this.barMinutes !== null) await this.subscribeBars(this.barMinutes);
+  }
+
+  /** One alert per rolled contract held, not one per refused entry. */
+  private alertRoll(message: string): void {
+    const key = `${this.contract?.conId ?? 0}`;
+    if (this.rollAlerted === key) return;
+    this.rollAlerted = key;
+    this.events.error({ code: IB_ADAPTER.rollPending, retryable: false, message });
   }
 
   private tradingAccount(): string {
@@ -224,6 +287,7 @@ export class IbBroker implements Broker {
         this.orders.onNextValidId();
       },
       message: (code, text, reqId) => {
+        if (DATA_DENIED_CODES.has(code) && (reqId === this.bars.active || reqId < 0)) return this.data.onDenied(code, text);
         if (reqId >= 0 && this.requests.has(reqId)) return q().onRequestMessage(code, text, reqId);
         if (reqId >= 0 && this.orders.onOrderMessage(code, text, reqId)) return;
         this.connectivity.onMessage(code, text);
@@ -242,7 +306,10 @@ export class IbBroker implements Broker {
       historicalData: (a) => q().onHistoricalData(a),
       realtimeBar: ([reqId, time, open, high, low, close, volume]) => {
         const done = this.bars.push(reqId, { time: time * 1000, open, high, low, close, volume: volume ?? 0 });
-        if (reqId === this.bars.active) this.connectivity.onData();
+        if (reqId === this.bars.active) {
+          this.data.onData();
+          this.connectivity.onData();
+        }
         for (const bar of done) this.events.emit('bar', bar);
       },
       accountSummary: (a) => this.requests.add(a[0], a),

@@ -67,13 +67,14 @@ export class IbClient {
     return this.current !== null;
   }
 
-  connect(ep: Endpoint): Promise<{ accounts: string[]; nextValidId: number }> {
+  connect(ep: Endpoint): Promise<{ accounts: string[]; nextValidId: number; serverVersion: number; connectionTime: string }> {
     this.disconnect();
     const gen = ++this.generation;
     const ib = new IBApi({ host: ep.host, port: ep.port, maxReqPerSec: ep.maxReqPerSec ?? 40 });
     return new Promise((resolve, reject) => {
       let accounts: string[] | null = null;
       let nextId: number | null = null;
+      let server = { version: 0, time: '' };
       let settled = false;
       const finish = (error: IbBrokerError | null) => {
         if (settled) return;
@@ -81,7 +82,7 @@ export class IbClient {
         this.timers.clearTimeout(timer);
         if (error === null) {
           this.current = ib;
-          resolve({ accounts: accounts!, nextValidId: nextId! });
+          resolve({ accounts: accounts!, nextValidId: nextId!, serverVersion: server.version, connectionTime: server.time });
         } else {
           this.drop(ib);
           reject(error);
@@ -89,6 +90,9 @@ export class IbClient {
       };
       const timer = this.timers.setTimeout(() => finish(new IbBrokerError(CODES.notConnected, `no API handshake from ${ep.host}:${ep.port} within ${ep.connectTimeoutMs} ms (is the API enabled in TWS / IB Gateway?)`, true)), ep.connectTimeoutMs);
       const during = {
+        server: (version: number, time: string) => {
+          server = { version, time };
+        },
         nextValidId: (id: number) => {
           nextId = id;
           if (accounts !== null) finish(null);
@@ -124,7 +128,7 @@ export class IbClient {
     // The socket's own late events may still fire; the generation check ignores them.
   }
 
-  private wire(ib: IBApi, gen: number, during: { nextValidId(id: number): void; accounts(list: string): void; message(code: number, text: string): void; closed(): void }): void {
+  private wire(ib: IBApi, gen: number, during: { server(version: number, time: string): void; nextValidId(id: number): void; accounts(list: string): void; message(code: number, text: string): void; closed(): void }): void {
     const e = ib as unknown as Emitter;
     const l = this.listener;
     const on = <X extends v.GenericSchema>(event: string, schema: X, what: string, fn: (a: P<X>) => void) =>
@@ -138,6 +142,10 @@ export class IbClient {
           l.problem(9202, `handling IB ${what} failed: ${err instanceof Error ? err.message : String(err)}`);
         }
       });
+    // The negotiated server version and TWS's connection time (its text names the gateway's zone).
+    e.on(EventName.server, (version: unknown, time: unknown) => {
+      if (gen === this.generation && typeof version === 'number') during.server(version, typeof time === 'string' ? time : '');
+    });
     on(EventName.nextValidId, S.NextValidIdArgs, 'nextValidId', ([id]) => {
       during.nextValidId(id);
       l.nextValidId(id);

@@ -9,10 +9,16 @@ export type CodeAction =
   | { kind: 'routingLost' }
   /** Restored (1101: market data subscriptions were lost and must be renewed; 1102: kept). */
   | { kind: 'restored'; dataLost: boolean }
-  /** A data farm is down (2103, 2105, 2107, 2157): degraded until its OK notice or fresh data. */
+  /** A data farm is broken (2103, 2105, 2157): degraded until its OK notice or fresh data. */
   | { kind: 'farmDown' }
-  /** A data farm is back (2104, 2106, 2108, 2158): information; ends a farm degradation. */
+  /** A data farm is OK (2104, 2106, 2158): information; ends a farm degradation. */
   | { kind: 'farmOk' }
+  /**
+   * A farm is idle and connects when used (2107 HMDS, 2108 market data: "inactive but should be
+   * available upon demand"). Routine: TWS sends it at connect and whenever a farm has been unused
+   * for a while, so it is information only — neither an outage nor a recovery.
+   */
+  | { kind: 'farmIdle' }
   /** Another session (TWS or a phone) holds the market data (10197): degraded until bars flow again. */
   | { kind: 'competingSession' }
   /** The socket or TWS is not there (502, 504) or refused the client id (326): the connect fails, retry later. */
@@ -23,6 +29,7 @@ export const CODES = {
   duplicateOrderId: 103,
   historicalPacing: 162,
   noSecurityDefinition: 200,
+  cannotModify: 104,
   orderRejected: 201,
   orderCancelled: 202,
   clientIdInUse: 326,
@@ -47,6 +54,15 @@ export const IB_ADAPTER = {
   timeout: 9203,
   noContract: 9204,
   commissionMissing: 9205,
+  unknownOrder: 9206,
+  orderInactive: 9207,
+  /** An order reported filled whose execution never arrived: the journal cannot book it. */
+  fillMissing: 9208,
+  execIdReused: 9209,
+  /** No real-time market data for MES (354, 10089, 10167, 420): entries are refused. */
+  marketDataMissing: 9210,
+  /** The contract in use rolls: entries refused while a position is open in the expiring one. */
+  rollPending: 9212,
 } as const;
 
 export function classify(code: number): CodeAction {
@@ -60,14 +76,16 @@ export function classify(code: number): CodeAction {
       return { kind: 'restored', dataLost: false };
     case 2103:
     case 2105:
-    case 2107:
     case 2157:
       return { kind: 'farmDown' };
     case 2104:
     case 2106:
-    case 2108:
     case 2158:
       return { kind: 'farmOk' };
+    case 2107:
+    case 2108:
+    case 2119:
+      return { kind: 'farmIdle' };
     case 10197:
       return { kind: 'competingSession' };
     case 326:

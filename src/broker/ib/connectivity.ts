@@ -1,7 +1,7 @@
 import type { ConnectionEvent } from '../port.ts';
 import { classify, CODES, IbBrokerError } from './codes.ts';
 
-type Reason = 'routing' | 'farm' | 'competing';
+type Reason = 'routing' | 'farm' | 'competing' | 'marketData';
 
 /**
  * TWS's connectivity notices as the port's connection events. IB keeps the socket open through
@@ -48,7 +48,13 @@ export class Connectivity {
 
   /** Bars arrived on the live subscription: market data works again. */
   onData(): void {
-    if (this.reasons.size > 0) this.clear(['farm', 'competing']);
+    if (this.reasons.size > 0) this.clear(['farm', 'competing', 'marketData']);
+  }
+
+  /** The market data subscription was refused (no CME permission): degraded until bars arrive. */
+  dataDenied(reason: string): void {
+    if (this.reasons.has('marketData')) return;
+    this.degrade('marketData', reason);
   }
 
   private degrade(kind: Reason, reason: string): void {

@@ -2,12 +2,27 @@ import type { Contract, Order as IbOrder } from '@stoqey/ib';
 import { MES } from '../../domain/instrument.ts';
 import type { Fill, Order, OrderRequest, OrderStatus } from '../../domain/trading.ts';
 import type { FutureContract } from './contract.ts';
+import { parseIbTime } from './ib-time.ts';
+
+export { parseIbTime } from './ib-time.ts';
 import type { Parsed, ExecDetailsArgs, OpenOrderArgs, ContractDetailsArgs } from './schemas.ts';
 
 /** Between our order model and IB's: pure functions, each a place a field could be mistranslated. */
 
+/**
+ * The contract as every order and subscription names it: conId and exchange (what IB resolves
+ * by), plus the bare 8-digit expiry. Never the expiry text contract details carried: TWS sends
+ * it with time and zone ("20260320 08:30:00 US/Central"), @stoqey/ib keeps it whole, and IB
+ * refuses it back (478: conflicts with the contract id; a zone it does not know: 10330).
+ */
 export function futContract(c: FutureContract): Contract {
-  return { conId: c.conId, symbol: c.symbol, secType: 'FUT' as Contract['secType'], lastTradeDateOrContractMonth: c.lastTradeDate, exchange: c.exchange, currency: c.currency, multiplier: c.multiplier };
+  return { conId: c.conId, symbol: c.symbol, secType: 'FUT' as Contract['secType'], lastTradeDateOrContractMonth: c.lastTradeDate.slice(0, 8), exchange: c.exchange, currency: c.currency, multiplier: c.multiplier };
+}
+
+/** The YYYYMMDD of an expiry text: "20260320", "20260320 08:30:00 US/Central", "20260320-08:30:00"; null when it has none. */
+export function expiryDate(text: string | undefined): string | null {
+  const m = /^(\d{8})(?:$|[\s-])/.exec((text ?? '').trim());
+  return m ? m[1]! : null;
 }
 
 /** MES continuous future: IB stitches the expired quarters, so history reaches back across rolls. It is for history only. */
@@ -19,18 +34,23 @@ export const MES_FUTURES: Contract = { symbol: MES.symbol, secType: 'FUT' as Con
 export function futureFromDetails(d: Parsed<typeof ContractDetailsArgs>[1]): FutureContract | null {
   const c = d.contract;
   const multiplier = Number(c.multiplier);
-  if (c.conId === undefined || c.lastTradeDateOrContractMonth === undefined || !Number.isFinite(multiplier)) return null;
-  return { conId: c.conId, symbol: c.symbol ?? '', localSymbol: c.localSymbol ?? '', lastTradeDate: c.lastTradeDateOrContractMonth, multiplier, exchange: c.exchange ?? MES.exchange, currency: c.currency ?? '' };
+  // From server version 182 the bare date also comes in its own field.
+  const expiry = expiryDate(c.lastTradeDate) ?? expiryDate(c.lastTradeDateOrContractMonth);
+  if (c.conId === undefined || expiry === null || !Number.isFinite(multiplier)) return null;
+  return { conId: c.conId, symbol: c.symbol ?? '', localSymbol: c.localSymbol ?? '', lastTradeDate: expiry, multiplier, exchange: c.exchange ?? MES.exchange, currency: c.currency ?? '' };
 }
 
 /**
- * Our order as IB's. Every order is transmitted at once: the port places a bracket's children
- * only after the entry filled, so there is never a whole bracket to hold back with transmit=false.
- * Stop and target are GTC so the protection outlives the trading day; OCA type 2 ("reduce with
- * block") shrinks the sibling by a partial fill instead of cancelling it, leaving no contract
- * unprotected. `parentId` is set only while the parent is still working (IB attaches the child).
+ * Our order as IB's. `transmit` false holds it at the gateway until a later order of its bracket
+ * is sent with transmit true (IB's bracket: parent and first child false, last child true);
+ * `parentId` makes it a child that IB activates when the parent fills. Stop and target are GTC
+ * so the protection outlives the trading day. OCA type 2 ("reduce with block"): a fill of one
+ * member reduces the others by its size, so a part-filled target leaves the stop sized to what
+ * is still open (type 1 would cancel the stop outright and leave contracts unprotected), and an
+ * exit that joins the group for the whole position reduces the legs to nothing (cancels them);
+ * "block" keeps IB from filling two members at once (overfill protection).
  */
-export function toIbOrder(req: OrderRequest, account: string, parentId: number | undefined): IbOrder {
+export function toIbOrder(req: OrderRequest, account: string, link: { parentId?: number; transmit?: boolean } = {}): IbOrder {
   const base: IbOrder = {
     action: (req.action === 'buy' ? 'BUY' : 'SELL') as IbOrder['action'],
     totalQuantity: req.qty,
@@ -38,7 +58,7 @@ export function toIbOrder(req: OrderRequest, account: string, parentId: number |
     tif: (req.type === 'market' ? 'DAY' : 'GTC') as IbOrder['tif'],
     account,
     orderRef: req.ref,
-    transmit: true,
+    transmit: link.transmit ?? true,
     outsideRth: true,
   };
   if (req.type === 'limit') base.lmtPrice = req.price;
@@ -47,7 +67,7 @@ export function toIbOrder(req: OrderRequest, account: string, parentId: number |
     base.ocaGroup = req.ocaGroup;
     base.ocaType = 2;
   }
-  if (parentId !== undefined) base.parentId = parentId;
+  if (link.parentId !== undefined) base.parentId = link.parentId;
   return base;
 }
 
@@ -66,9 +86,10 @@ export function statusOf(ibStatus: string, filled: number, remaining: number): O
     case 'ApiCancelled':
     case 'Cancelled':
       return 'cancelled';
-    // "received by the system but no longer active because it was rejected or cancelled"
+    // "Inactive" is not final: IB also reports it for an order it holds (outside its hours, being
+    // checked) and sends Submitted later. A real rejection or cancel comes as error 201/202.
     case 'Inactive':
-      return 'rejected';
+      return 'pending';
     default:
       return null;
   }
@@ -79,18 +100,24 @@ export const isFinal = (s: OrderStatus) => s === 'filled' || s === 'cancelled' |
 /** Our ref for an IB order: orderRef when set (ours survive restarts that way), else a stand-in from its id. */
 export const refOf = (orderRef: string | undefined, orderId: number): string => (orderRef !== undefined && orderRef !== '' ? orderRef : `ib:${orderId}`);
 
-export function fillFromExec(e: Parsed<typeof ExecDetailsArgs>[2], commissionDollars: number, knownRef: string | undefined): Fill | null {
-  const time = parseIbTime(e.time);
-  if (time === null) return null;
-  return {
+/**
+ * An execution as our fill. Its time is read in the gateway's zone when it names none; a time
+ * that cannot be read at all is replaced by `receivedAt` (`timeRead` false), because a fill must
+ * never be dropped for its timestamp — the position it changes is real.
+ */
+export function fillFromExec(e: Parsed<typeof ExecDetailsArgs>[2], commissionDollars: number, knownRef: string | undefined, opts: { zone: string | null; receivedAt: number; execId?: string }): { fill: Fill; timeRead: boolean } {
+  const parsed = parseIbTime(e.time, opts.zone);
+  const time = parsed ?? opts.receivedAt;
+  const fill: Fill = {
     orderRef: e.orderRef !== undefined && e.orderRef !== '' ? e.orderRef : (knownRef ?? `ib:${e.orderId}`),
-    execId: e.execId,
+    execId: opts.execId ?? e.execId,
     action: e.side === 'BOT' ? 'buy' : 'sell',
     qty: e.shares,
     price: e.price,
     time,
     commissionCents: Math.round(commissionDollars * 100),
   };
+  return { fill, timeRead: parsed !== null };
 }
 
 export function orderFromOpenOrder(a: Parsed<typeof OpenOrderArgs>, status: OrderStatus, parentRef: string | undefined): Order {
@@ -110,44 +137,6 @@ export function orderFromOpenOrder(a: Parsed<typeof OpenOrderArgs>, status: Orde
     avgFillPrice: null,
     brokerId: orderId,
   };
-}
-
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's offset from UTC at `utcMs`, in ms; null for a zone name the runtime does not know. */
-function zoneOffsetMs(zone: string, utcMs: number): number | null {
-  let fmt = zoneFormats.get(zone);
-  if (fmt === undefined) {
-    try {
-      fmt = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    } catch {
-      return null;
-    }
-    zoneFormats.set(zone, fmt);
-  }
-  const p = Object.fromEntries(fmt.formatToParts(new Date(utcMs)).map((x) => [x.type, x.value]));
-  return Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!) - Math.floor(utcMs / 1000) * 1000;
-}
-
-/**
- * An IB time as epoch ms: epoch seconds (bars with formatDate 2), `yyyymmdd-hh:mm:ss` (UTC), or
- * `yyyymmdd hh:mm:ss [Zone]` with an IANA zone as TWS writes executions (`US/Eastern`). Without
- * a zone the time is taken as UTC: configure TWS/Gateway to send zoned times (the default since 10.x).
- */
-export function parseIbTime(text: string): number | null {
-  const s = text.trim();
-  if (/^\d{9,11}$/.test(s)) return Number(s) * 1000;
-  const m = /^(\d{4})(\d{2})(\d{2})(?:[- ]+(\d{2}):(\d{2}):(\d{2}))?(?:\s+(\S+))?$/.exec(s);
-  if (!m) return null;
-  const wall = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
-  if (Number.isNaN(wall)) return null;
-  const zone = m[7];
-  if (zone === undefined) return wall;
-  // Two passes: the offset at the guessed instant, then at the corrected one (DST edges).
-  const first = zoneOffsetMs(zone, wall);
-  if (first === null) return null;
-  const second = zoneOffsetMs(zone, wall - first);
-  return wall - (second ?? first);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

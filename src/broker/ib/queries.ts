@@ -105,11 +105,16 @@ export class Queries {
   }
 
   async positions(): Promise<BrokerPosition[]> {
+    return (await this.mesPositions()).map(({ qty, avgPrice }) => ({ symbol: MES.symbol, qty, avgPrice }));
+  }
+
+  /** The account's open MES positions with the contract (conId) each is in. */
+  async mesPositions(): Promise<Array<{ conId: number; localSymbol: string; qty: number; avgPrice: number }>> {
     const items = (await this.ctx.requests.run('positions', this.ctx.timeoutMs, () => this.ctx.api().reqPositions(), FIXED.positions)) as Array<Parsed<typeof PositionArgs>>;
     const account = this.ctx.account();
     return items
       .filter(([acct, c, qty]) => acct === account && c.symbol === MES.symbol && (c.secType ?? 'FUT') === 'FUT' && qty !== 0)
-      .map(([, c, qty, avgCost]) => ({ symbol: MES.symbol, qty, avgPrice: (avgCost ?? 0) / (Number(c.multiplier) || MES.multiplier) }));
+      .map(([, c, qty, avgCost]) => ({ conId: c.conId ?? 0, localSymbol: c.localSymbol ?? '', qty, avgPrice: (avgCost ?? 0) / (Number(c.multiplier) || MES.multiplier) }));
   }
 
   onPosition(a: Parsed<typeof PositionArgs>): void {
@@ -123,9 +128,14 @@ export class Queries {
     this.ctx.api().cancelPositions();
   }
 
-  async executionsSince(time: number): Promise<Fill[]> {
+  /** reqExecutions as IB answers it: the current day's executions only, whatever the filter asks. */
+  async rawExecutions(time: number): Promise<Array<Parsed<typeof ExecDetailsArgs>>> {
     const filter = { acctCode: this.ctx.account(), time: filterTime(time), symbol: MES.symbol, secType: 'FUT' as never };
-    const items = (await this.ctx.requests.run('executions', this.ctx.timeoutMs, (id) => this.ctx.api().reqExecutions(id, filter))) as Array<Parsed<typeof ExecDetailsArgs>>;
+    return (await this.ctx.requests.run('executions', this.ctx.timeoutMs, (id) => this.ctx.api().reqExecutions(id, filter))) as Array<Parsed<typeof ExecDetailsArgs>>;
+  }
+
+  async executionsSince(time: number): Promise<Fill[]> {
+    const items = await this.rawExecutions(time);
     const fills = await this.ctx.orders.fillsOf(items);
     const seen = new Set<string>();
     return fills.filter((f) => f.time >= time && !seen.has(f.execId) && seen.add(f.execId)).sort((a, b) => a.time - b.time);

@@ -25,6 +25,8 @@ const ContractShape = v.looseObject({
   symbol: optText,
   secType: optText,
   lastTradeDateOrContractMonth: optText,
+  /** From server version 182 (contract details): the bare YYYYMMDD. */
+  lastTradeDate: optText,
   multiplier: v.optional(v.union([finite, text])),
   exchange: optText,
   currency: optText,
@@ -72,6 +74,7 @@ export const ExecDetailsArgs = v.tuple([
     side: v.picklist(['BOT', 'SLD']),
     shares: positive,
     price: positive,
+    permId: v.optional(int),
     orderRef: optText,
   }),
 ]);

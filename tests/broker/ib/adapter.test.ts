@@ -15,6 +15,7 @@ describe('IB adapter against the fake gateway: market data', () => {
     await h.broker.connect();
     expect(h.events.connection).toEqual([{ type: 'connected' }]);
     await h.broker.subscribeBars(1);
+    await until(() => h!.gw.barSubscriptions() === 1, 'the subscription at the gateway');
     const venue: Bar[] = [];
     for (let i = 0; i < 3; i++) venue.push(await h.gw.step());
     await until(() => h!.events.bar.length === 3, '3 bars');
@@ -25,6 +26,7 @@ describe('IB adapter against the fake gateway: market data', () => {
     h = await ibHarness();
     await h.broker.connect();
     await h.broker.subscribeBars(5);
+    await until(() => h!.gw.barSubscriptions() === 1, 'the subscription at the gateway');
     const agg = new BarAggregator({ periodMinutes: 5, sourceBarMs: 60_000 });
     const expected: Bar[] = [];
     for (let i = 0; i < 12; i++) expected.push(...agg.push(await h.gw.step()));

@@ -79,7 +79,7 @@ describe('request decoding', () => {
   test('a message that ends early is error 320 naming the missing field and the request id', () => {
     const err = (() => {
       try {
-        decodeRequest(['9', '8', '42', '0', 'MES']);
+        decodeRequest(['9', '8', '42', '0', 'MES'], 100);
       } catch (e) {
         return e as RequestError;
       }
@@ -91,10 +91,10 @@ describe('request decoding', () => {
   });
 
   test('a field of the wrong kind is 321, an unknown message id is 505', () => {
-    expect(() => decodeRequest(['8', 'one', '1'])).toThrow(/must be a whole number, got 'one'/);
-    expect(() => decodeRequest(['8', 'one', '1'])).toThrow(expect.objectContaining({ code: 321 }));
-    expect(() => decodeRequest(['999'])).toThrow(expect.objectContaining({ code: 505 }));
-    expect(() => decodeRequest(['x'])).toThrow(expect.objectContaining({ code: 505 }));
+    expect(() => decodeRequest(['8', 'one', '1'], 100)).toThrow(/must be a whole number, got 'one'/);
+    expect(() => decodeRequest(['8', 'one', '1'], 100)).toThrow(expect.objectContaining({ code: 321 }));
+    expect(() => decodeRequest(['999'], 100)).toThrow(expect.objectContaining({ code: 505 }));
+    expect(() => decodeRequest(['x'], 100)).toThrow(expect.objectContaining({ code: 505 }));
   });
 });
 
@@ -122,6 +122,29 @@ describe('the fake gateway answers bad input the way TWS does', () => {
     for (let i = 0; i < 200 && !cond(); i++) await Bun.sleep(5);
   };
 
+  test('the handshake picks the highest common version (ib_async offers 157..178) and sends the connection time with its zone', async () => {
+    const gw = await startFakeGateway({ port: 0 });
+    const pinned = await startFakeGateway({ port: 0, minVersion: 176, maxVersion: 176 });
+    try {
+      const answer = async (port: number, range: string) => {
+        const s = await rawSession(port);
+        s.socket.write(hello(range));
+        await until(() => s.frames.length > 0 || s.closed());
+        s.socket.destroy();
+        return s.frames[0] ?? 'closed';
+      };
+      expect((await answer(gw.port, 'v157..178'))[0]).toBe('178');
+      expect((await answer(gw.port, 'v100..100'))[0]).toBe('100');
+      expect((await answer(pinned.port, 'v100..193'))[0]).toBe('176');
+      expect(await answer(pinned.port, 'v100..175')).toBe('closed');
+      // Monday 5 Jan 2026 in New York (winter): the short zone name as TWS writes it.
+      expect((await answer(gw.port, 'v100..193'))[1]).toMatch(/^\d{8} \d{2}:\d{2}:\d{2} EST$/);
+    } finally {
+      await gw.close();
+      await pinned.close();
+    }
+  });
+
   test('garbled and truncated messages get error messages and the session stays usable', async () => {
     const gw = await startFakeGateway({ port: 0 });
     try {
@@ -129,7 +152,7 @@ describe('the fake gateway answers bad input the way TWS does', () => {
       s.socket.write(hello('v100..193'));
       s.socket.write(encodeFrame([71, 2, 7, '']));
       await until(() => s.frames.some((f) => f[0] === '15'));
-      expect(s.frames[0]?.[0]).toBe('100');
+      expect(s.frames[0]?.[0]).toBe('193');
       s.socket.write(Buffer.concat([Buffer.from([0, 0, 0, 2]), Buffer.from('zz')]));
       s.socket.write(encodeFrame([9, 8, 5, 0, 'MES']));
       s.socket.write(encodeFrame([777]));

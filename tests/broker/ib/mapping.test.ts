@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { classify, isRetryable } from '../../../src/broker/ib/codes.ts';
 import { pickFrontMonth, type FutureContract } from '../../../src/broker/ib/contract.ts';
-import { filterTime, historyDuration, parseIbTime, refOf, statusOf, toIbOrder } from '../../../src/broker/ib/mapper.ts';
+import { startOfDay, zoneOfConnectionTime } from '../../../src/broker/ib/ib-time.ts';
+import { expiryDate, filterTime, futContract, futureFromDetails, historyDuration, parseIbTime, refOf, statusOf, toIbOrder } from '../../../src/broker/ib/mapper.ts';
 import { OrderTracker } from '../../../src/broker/ib/orders.ts';
 import { tradableAccount } from '../../../src/broker/ib/safety.ts';
 import { ExecDetailsArgs, OrderStatusArgs, parseArgs, RealtimeBarArgs } from '../../../src/broker/ib/schemas.ts';
@@ -49,22 +50,49 @@ describe('mapper', () => {
     expect(filterTime(Date.UTC(2026, 0, 5, 15, 4, 5, 999))).toBe('20260105-15:04:05');
   });
 
+  test('risk 4: every zone spelling TWS uses, and the zone-less format in the gateway zone', () => {
+    const t = Date.UTC(2026, 0, 5, 15);
+    for (const z of ['US/Eastern', 'America/New_York', 'EST', 'EST5EDT']) expect(parseIbTime(`20260105 10:00:00 ${z}`)).toBe(t);
+    expect(parseIbTime('20260705 10:00:00 EDT')).toBe(Date.UTC(2026, 6, 5, 14));
+    expect(parseIbTime('20260105 09:00:00 CST')).toBe(t);
+    expect(parseIbTime('20260105 16:00:00 CET')).toBe(t);
+    expect(parseIbTime('20260105 16:00:00 GMT+1')).toBe(t);
+    expect(parseIbTime('20260105 23:00:00 HKT')).toBe(t);
+    // The older format: two spaces, no zone, in the gateway's zone (from the handshake).
+    expect(parseIbTime('20260105  10:00:00', 'America/New_York')).toBe(t);
+    expect(parseIbTime('20260105  16:00:00', 'Europe/Berlin')).toBe(t);
+    expect(zoneOfConnectionTime('20260105 10:00:00 EST')).toBe('America/New_York');
+    expect(zoneOfConnectionTime('20260105 16:00:00 CET')).toBe('Europe/Berlin');
+    expect(zoneOfConnectionTime('')).toBeNull();
+    expect(startOfDay(t, 'America/New_York')).toBe(Date.UTC(2026, 0, 5, 5));
+  });
+
+  test('risk 2: the contract is named by conId, exchange and the 8-digit expiry, never the expiry text', () => {
+    expect(expiryDate('20260320 08:30:00 US/Central')).toBe('20260320');
+    expect(expiryDate('20260320-08:30:00')).toBe('20260320');
+    expect(expiryDate('202603')).toBeNull();
+    const details = { contract: { conId: 700_202_603, symbol: 'MES', lastTradeDateOrContractMonth: '20260320 08:30:00 US/Central', multiplier: '5', exchange: 'CME', currency: 'USD', localSymbol: 'MESH6' } };
+    const fut = futureFromDetails(details as never)!;
+    expect(fut.lastTradeDate).toBe('20260320');
+    expect(futContract(fut)).toMatchObject({ conId: 700_202_603, exchange: 'CME', lastTradeDateOrContractMonth: '20260320' });
+  });
+
   test('status words: working, partial, final; unknown words are not guessed', () => {
     expect(statusOf('PreSubmitted', 0, 1)).toBe('submitted');
     expect(statusOf('Submitted', 1, 1)).toBe('partially_filled');
     expect(statusOf('Filled', 2, 0)).toBe('filled');
     expect(statusOf('ApiCancelled', 0, 1)).toBe('cancelled');
-    expect(statusOf('Inactive', 0, 1)).toBe('rejected');
+    expect(statusOf('Inactive', 0, 1)).toBe('pending');
     expect(statusOf('Exploded', 0, 1)).toBeNull();
   });
 
   test('our order as IB order: ref in orderRef, GTC protection in an OCA group that reduces', () => {
-    const stop = toIbOrder({ ref: 'E1-S', action: 'sell', type: 'stop', qty: 2, price: 4990.25, ocaGroup: 'E1', parentRef: 'E1' }, 'DU1', undefined);
+    const stop = toIbOrder({ ref: 'E1-S', action: 'sell', type: 'stop', qty: 2, price: 4990.25, ocaGroup: 'E1', parentRef: 'E1' }, 'DU1');
     expect(stop).toMatchObject({ action: 'SELL', orderType: 'STP', auxPrice: 4990.25, totalQuantity: 2, tif: 'GTC', ocaGroup: 'E1', ocaType: 2, orderRef: 'E1-S', account: 'DU1', transmit: true });
     expect(stop.parentId).toBeUndefined();
-    const target = toIbOrder({ ref: 'E1-T', action: 'sell', type: 'limit', qty: 2, price: 5010, parentRef: 'E1' }, 'DU1', 41);
-    expect(target).toMatchObject({ orderType: 'LMT', lmtPrice: 5010, parentId: 41 });
-    expect(toIbOrder({ ref: 'E2', action: 'buy', type: 'market', qty: 1 }, 'DU1', undefined)).toMatchObject({ orderType: 'MKT', tif: 'DAY' });
+    const target = toIbOrder({ ref: 'E1-T', action: 'sell', type: 'limit', qty: 2, price: 5010, parentRef: 'E1' }, 'DU1', { parentId: 41, transmit: false });
+    expect(target).toMatchObject({ orderType: 'LMT', lmtPrice: 5010, parentId: 41, transmit: false });
+    expect(toIbOrder({ ref: 'E2', action: 'buy', type: 'market', qty: 1 }, 'DU1')).toMatchObject({ orderType: 'MKT', tif: 'DAY' });
     expect(refOf('', 17)).toBe('ib:17');
     expect(refOf('E1', 17)).toBe('E1');
   });
@@ -124,8 +152,9 @@ describe('codes', () => {
     expect(classify(1100)).toEqual({ kind: 'routingLost' });
     expect(classify(1101)).toEqual({ kind: 'restored', dataLost: true });
     expect(classify(1102)).toEqual({ kind: 'restored', dataLost: false });
-    for (const c of [2103, 2105, 2107]) expect(classify(c).kind).toBe('farmDown');
-    for (const c of [2104, 2106, 2108, 2158]) expect(classify(c).kind).toBe('farmOk');
+    for (const c of [2103, 2105, 2157]) expect(classify(c).kind).toBe('farmDown');
+    for (const c of [2104, 2106, 2158]) expect(classify(c).kind).toBe('farmOk');
+    for (const c of [2107, 2108, 2119]) expect(classify(c).kind).toBe('farmIdle');
     expect(isRetryable(326)).toBe(true);
     expect(isRetryable(162)).toBe(true);
     expect(isRetryable(201)).toBe(false);
