@@ -16,7 +16,9 @@ export type PositionCommand =
   | { type: 'Enter'; side: Side; qty: number; ref: string; reference: number }
   | { type: 'Exit'; reason: ExitReason; ref: string }
   | { type: 'Flatten'; ref: string }
-  | { type: 'Reconciled'; position: OpenRefs | null };
+  | { type: 'Reconciled'; position: OpenRefs | null }
+  /** The broker reported an order filled whose execution never came (IB 9208): only a reconcile can tell. */
+  | { type: 'FillMissing'; ref: string; message: string };
 
 export type PositionEvent =
   | PositionCommand
@@ -112,6 +114,18 @@ export const positionMachine = setup({
     flat: {
       entry: assign(() => ({ ...EMPTY })),
       on: {
+        // An entry this actor had given up on (timed out, reconciled away) filled after all: the engine holds it, so do we.
+        OrderFilled: {
+          guard: ({ event }) => event.effect.kind === 'opened',
+          target: 'open',
+          actions: [
+            assign(({ event }) => {
+              const p = event.effect.kind === 'opened' ? event.effect.position : null;
+              return { side: p?.side ?? null, qty: p?.qty ?? 0, entryRef: event.fill.orderRef, stopRef: `${event.fill.orderRef}-S`, targetRef: `${event.fill.orderRef}-T` };
+            }),
+            { type: 'alert', params: ({ event }) => ({ message: `entry ${event.fill.orderRef} filled after it was given up on; the position is tracked with its bracket` }) },
+          ],
+        },
         Enter: {
           target: 'entering',
           actions: [
@@ -154,6 +168,11 @@ export const positionMachine = setup({
           actions: { type: 'alert', params: ({ event }) => ({ message: `entry ${event.update.status}: ${event.update.message ?? ''}` }) },
         },
         OrderRefused: { guard: ({ context, event }) => event.ref === context.entryRef, target: 'flat', actions: { type: 'alert', params: ({ event }) => ({ message: `entry refused: ${event.message}` }) } },
+        FillMissing: {
+          guard: ({ context, event }) => event.ref === context.entryRef,
+          target: 'reconciling',
+          actions: [{ type: 'alert', params: ({ event }) => ({ message: `${event.message}; reconciling (the stop is attached at the broker)` }) }, 'requestReconcile'],
+        },
       },
     },
     open: {

@@ -4,6 +4,9 @@ import type { Alerts } from './alerts.ts';
 import type { OrderDesk } from './order-desk.ts';
 import type { Send } from './system-types.ts';
 
+/** The venue reported an order filled but its execution never arrived (IB adapter code; the sim never sends it). */
+const FILL_MISSING = 9208;
+
 /** Error codes that only inform (IB: data farm connection OK, HMDS farm inactive but available on demand, etc.). */
 const INFO_CODES = new Set([2104, 2106, 2107, 2108, 2158, 2119]);
 
@@ -44,6 +47,7 @@ export function routeBrokerEvents(deps: { broker: Broker; desk: OrderDesk; log: 
         return;
       }
       log.warn('broker.error', { code: e.code, message: e.message, ref: e.ref, retryable: e.retryable });
+      if (e.code === FILL_MISSING && e.ref !== undefined) send('position', { type: 'FillMissing', ref: e.ref, message: e.message });
       if (!e.retryable) alerts.alert('connection', `Broker error ${e.code}: ${e.message}`);
     }),
   ];

@@ -10,6 +10,8 @@ export interface RunningReconciliationDeps {
   readonly quiet: () => boolean;
   readonly check: (repair: boolean) => Promise<ReconcileReport>;
   readonly onRepaired: (report: ReconcileReport) => void;
+  /** Every check's report (the position actor is told when its view and the engine's differ). */
+  readonly onChecked?: (report: ReconcileReport) => void;
 }
 
 /** How long a violation must persist before it is acted on: the broker's reports can lag ours by this much. */
@@ -56,6 +58,7 @@ export class RunningReconciliation {
     this.busy = true;
     try {
       const first = await this.d.check(false);
+      this.d.onChecked?.(first);
       if (first.violations.length > 0) {
         await new Promise<void>((resolve) => this.d.clock.setTimeout(() => resolve(), CONFIRM_MS));
         if (!this.stopped && this.d.quiet()) {

@@ -81,6 +81,11 @@ export function createTradingSystem(deps: TradingSystemDeps) {
     // Orders in flight make the broker's view lag ours; a check then could see ghosts.
     quiet: () => ['ready', 'degraded'].some((s) => get('connection')?.getSnapshot().matches(s)) && ['flat', 'open'].some((s) => get('position')?.getSnapshot().matches(s)),
     check: (repair) => reconcile(reconcileDeps, { boot: false, repair, graceMs: ACK_TIMEOUT_MS }),
+    // The position actor's view follows the engine's: an entry that filled after the actor gave up on it, or a position that is gone.
+    onChecked: (report) => {
+      const flat = get('position')?.getSnapshot().matches('flat') ?? true;
+      if (flat !== (report.position === null)) send('position', { type: 'Reconciled', position: report.position });
+    },
     onRepaired: (report) => {
       alerts.alert('connection', `Reconciliation: ${report.violations.join('; ')}${report.mismatch ? '. New entries are halted until you reset.' : ''}`);
       send('position', { type: 'Reconciled', position: report.position });

@@ -319,3 +319,37 @@ describe('flatten', () => {
     expect(h.spy.of('openedPosition')).toEqual([]);
   });
 });
+
+describe('entries the actor lost track of', () => {
+  test('when an entry fills after the actor was back to flat, then it tracks the position with the entry’s bracket and says so', () => {
+    const h = harness('flat');
+
+    h.filled('E7', 'sell', 5010, effects.opened('short', 1, 5010));
+
+    expect(h.state()).toEqual({ open: 'short' });
+    expect(h.context()).toMatchObject({ side: 'short', qty: 1, entryRef: 'E7', stopRef: 'E7-S', targetRef: 'E7-T' });
+    expect(h.spy.of('alert')).toEqual([{ message: 'entry E7 filled after it was given up on; the position is tracked with its bracket' }]);
+  });
+
+  test('when the broker says the entry filled but its execution never came (IB 9208), then the actor reconciles instead of waiting for good', () => {
+    const h = harness('flat');
+    h.enterLong();
+    h.update('E1', 'submitted');
+
+    h.send({ type: 'FillMissing', ref: 'E1', message: 'E1 is reported filled (1) but 1 of it never arrived as an execution' });
+
+    expect(h.state()).toBe('reconciling');
+    expect(h.spy.of('requestReconcile')).toHaveLength(1);
+    expect(h.spy.of('alert')[0]!.message).toStartWith('E1 is reported filled');
+  });
+
+  test('a FillMissing for another order changes nothing', () => {
+    const h = harness('flat');
+    h.enterLong();
+    h.update('E1', 'submitted');
+
+    h.send({ type: 'FillMissing', ref: 'X9', message: 'not ours' });
+
+    expect(h.state()).toEqual({ entering: 'working' });
+  });
+});
