@@ -4,10 +4,9 @@ import { MES } from '../domain/instrument.ts';
 import { isOnGrid } from '../domain/money.ts';
 import { parseCsvTime } from './csv-time.ts';
 
-/** Bad input data (a CSV file): printed as one line naming file, line, column and value; exit code 2. */
-export class DataError extends Error {
-  override name = 'DataError';
-}
+import { DataError } from './data-error.ts';
+
+export { DataError };
 
 export const CSV_COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 export const CSV_HEADER = CSV_COLUMNS.join(',');

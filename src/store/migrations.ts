@@ -1,6 +1,7 @@
 import type { Database } from 'bun:sqlite';
 import { research } from './migrations/001-research.ts';
 import { liveTrading } from './migrations/002-live-trading.ts';
+import { bars } from './migrations/003-bars.ts';
 
 /**
  * Schema changes, applied in order, each in its own transaction, and recorded in
@@ -19,7 +20,7 @@ export interface Migration {
   readonly up: string | ((db: Database) => void);
 }
 
-export const MIGRATIONS: readonly Migration[] = [research, liveTrading];
+export const MIGRATIONS: readonly Migration[] = [research, liveTrading, bars];
 
 /** The schema version this code writes; a file with a higher one came from newer code. */
 export function latestVersion(migrations: readonly Migration[]): number {

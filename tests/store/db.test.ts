@@ -77,10 +77,10 @@ describe('openStore on a new file', () => {
 
   test('applies every migration and records the last version', () => {
     const store = openTracked(file);
-    expect(store.version).toBe(2);
-    expect(pragma<number>(store, 'user_version')).toBe(2);
+    expect(store.version).toBe(3);
+    expect(pragma<number>(store, 'user_version')).toBe(3);
     expect(tables(store)).toEqual([
-      'audit', 'breaker_events', 'daily_pnl', 'facts', 'fills', 'journal_trades', 'orders', 'outbox',
+      'audit', 'bar_chunks', 'bar_contracts', 'bar_requests', 'breaker_events', 'daily_pnl', 'facts', 'fills', 'journal_trades', 'orders', 'outbox',
       'run_folds', 'run_grid_rows', 'run_trades', 'runs', 'sqlite_sequence', 'transitions',
     ]);
   });

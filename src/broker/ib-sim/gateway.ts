@@ -6,6 +6,7 @@ import { SimFeed } from '../sim/feed.ts';
 import { GatewayBook, type Outgoing } from './book.ts';
 import type { Field } from './codec.ts';
 import { handleRequest, type GatewayContext } from './handlers.ts';
+import { RangeHistory } from './history-range.ts';
 import * as out from './responses.ts';
 import { Session } from './session.ts';
 import { splitMinuteBar } from './sub-bars.ts';
@@ -29,6 +30,8 @@ export interface FakeGatewayOptions {
   /** A phase is settled once the sockets were quiet this long (the client's reactions are in). Default 15. */
   readonly quietMs?: number;
   readonly log?: (line: string) => void;
+  /** Date-range history and its pacing rules, on this clock (a test's simulated one). */
+  readonly rangeHistory?: RangeHistory;
 }
 
 export interface FakeGateway {
@@ -99,7 +102,7 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
     if (delayMs > 0) setTimeout(send, delayMs);
     else send();
   };
-  const ctx: GatewayContext = { account, book, feed, marketNow, deliver, faults };
+  const ctx: GatewayContext = { account, book, feed, marketNow, deliver, faults, rangeHistory: opts.rangeHistory ?? new RangeHistory(() => Date.now()) };
 
   const host = {
     connectionTime: () => execTime(marketNow()).replace('US/Eastern', 'EST'),

@@ -5,6 +5,7 @@ import { BarAggregator } from '../../market/aggregate.ts';
 import type { SimFeed } from '../sim/feed.ts';
 import { HISTORY_KEEP } from '../sim/feed.ts';
 import type { GatewayBook, Outgoing } from './book.ts';
+import type { RangeHistory } from './history-range.ts';
 import type { ClientRequest, ContractFields } from './requests.ts';
 import * as out from './responses.ts';
 import type { Session } from './session.ts';
@@ -19,6 +20,8 @@ export interface GatewayContext {
   /** Sends messages to the sessions of their client ids, after `delayMs` when given. */
   deliver(msgs: readonly Outgoing[], delayMs?: number): void;
   readonly faults: { delayAcksMs: number; pacingLeft: number };
+  /** History by date range (`endDateTime` set), with IB's pacing rules. */
+  readonly rangeHistory?: RangeHistory;
 }
 
 const PACING = 'Historical Market Data Service error message:Historical data request pacing violation';
@@ -51,6 +54,7 @@ export function handleRequest(ctx: GatewayContext, s: Session, req: ClientReques
       s.bars.delete(req.reqId);
       return;
     case 'historicalData':
+      if (req.endDateTime !== '' && ctx.rangeHistory && ctx.faults.pacingLeft === 0) return ctx.rangeHistory.handle(s, req);
       return history(ctx, s, req, now);
     case 'placeOrder':
       return ctx.deliver(ctx.book.place(s.clientId, req.orderId, req.contract, req.order, now), ctx.faults.delayAcksMs);
