@@ -14,6 +14,7 @@ import type { Config } from '../config/schema.ts';
 import { engineSettings } from '../config/to-engine.ts';
 import type { Logger } from '../domain/log.ts';
 import { describeZScoreImpl, zscoreImpl } from '../indicators/zscore.ts';
+import { recordBars } from '../store/bars-recorder.ts';
 import { openStore } from '../store/db.ts';
 import { createRepositories, type Repositories } from '../store/repositories.ts';
 import { getStrategy, resolveParams } from '../strategy/registry.ts';
@@ -55,6 +56,7 @@ export async function startService(opts: ServiceOptions) {
   const def = getStrategy(config.trading.strategy);
   const params = resolveParams(def, config.trading.params);
   const core = new TradingCore(engineSettings(config), def, params, repos, log);
+  if (config.mode !== 'sim') recordBars(broker, store, { rollDays: config.ib.rollDaysBeforeExpiry, barMinutes: config.trading.barMinutes, log, now: () => clock.now() });
   const desk = new OrderDesk(broker, repos, clock, log);
   let system: ReturnType<typeof createTradingSystem> | null = null;
   const alerts = new Alerts({ outbox: repos.outbox, settings: config.telegram.alerts, now: () => clock.now(), poke: () => system?.send('notifier', { type: 'OutboxChanged' }), logger: log });
