@@ -34,7 +34,7 @@ export function readCanonicalCsv(path: string): BarSeries | null {
   const layout = detectLayout({ lines: [HEADER, '2026-01-05T23:00:00.000Z,1,1,1,1,1'], blank: 0 }) as Layout;
   let raw: ReturnType<typeof parseFile>;
   try {
-    raw = parseFile({ path, layout, tz: null, tzName: null, lineBytes: 48 });
+    raw = parseFile({ path, layout, tz: null, lineBytes: 48 });
   } catch (e) {
     if (e instanceof DataError) return null;
     throw e;

@@ -71,7 +71,7 @@ function readRaw(path: string, opts: ImportOptions, bySymbol: boolean, acceptSym
   const tz = opts.tz === undefined ? null : wallToUtc(opts.tz);
   const sample = head.lines.slice(1);
   const lineBytes = sample.length > 0 ? sample.reduce((a, l) => a + Buffer.byteLength(l) + 1, 0) / sample.length : undefined;
-  const raw = parseFile({ path, layout, tz, tzName: opts.tz ?? null, bySymbol, ...(acceptSymbol ? { acceptSymbol } : {}), ...(lineBytes === undefined ? {} : { lineBytes }) });
+  const raw = parseFile({ path, layout, tz, bySymbol, ...(acceptSymbol ? { acceptSymbol } : {}), ...(lineBytes === undefined ? {} : { lineBytes }) });
   return { layout, raw };
 }
 

@@ -38,7 +38,6 @@ export interface ParseOptions {
   readonly layout: Layout;
   /** Converts naive wall times; null when no --tz was given. */
   readonly tz: WallToUtc | null;
-  readonly tzName: string | null;
   /** Average bytes per line in the file's first lines: sizes the columns so they are rarely regrown. */
   readonly lineBytes?: number;
   /** Tag each row with its symbol column's value (a file of several contracts). */

@@ -1,4 +1,4 @@
-import { DataError as UsageError } from '../market/data-error.ts';
+import { DataError } from '../market/data-error.ts';
 import { parseCsvTime } from '../market/csv-time.ts';
 import { shown } from './show.ts';
 
@@ -18,12 +18,12 @@ export function parseRangeFlag(flag: 'from' | 'to', raw: string | undefined): nu
   }
   const t = parseCsvTime(raw.trim());
   if (typeof t === 'number' && !DATE.test(raw.trim())) return t;
-  throw new UsageError(`--${flag} ${shown(raw)} is not a date; expected a UTC date like 2024-03-01 or a time like 2024-03-01T14:30:00Z`);
+  throw new DataError(`--${flag} ${shown(raw)} is not a date; expected a UTC date like 2024-03-01 or a time like 2024-03-01T14:30:00Z`);
 }
 
 export function parseRange(values: { from?: string; to?: string }): { from?: number; to?: number } {
   const from = parseRangeFlag('from', values.from);
   const to = parseRangeFlag('to', values.to);
-  if (from !== undefined && to !== undefined && to <= from) throw new UsageError(`--to (${values.to}) must be after --from (${values.from})`);
+  if (from !== undefined && to !== undefined && to <= from) throw new DataError(`--to (${values.to}) must be after --from (${values.from})`);
   return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
 }
