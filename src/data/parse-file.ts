@@ -286,9 +286,11 @@ class RowParser {
     const wall = day * DAY + ms;
     if (!Number.isNaN(cell.offsetMin)) return wall - cell.offsetMin * 60_000;
     if (this.opts.tz) return this.opts.tz(wall);
-    const col = t.kind === 'split' ? t.dateCol : t.col;
+    const names = this.opts.layout.names;
+    const cellText = (c: number) => this.text(this.starts[c]!, this.ends[c]!).trim();
+    const [label, value] = t.kind === 'split' ? [`${names[t.dateCol]} and ${names[t.clockCol]}`, `${cellText(t.dateCol)} ${cellText(t.clockCol)}`] : [names[t.col], cellText(t.col)];
     throw new DataError(
-      `${this.opts.path} line ${this.lineNo}: ${this.opts.layout.names[col]} ${shown(this.text(this.starts[col]!, this.ends[t.kind === 'split' ? t.clockCol : col]!))} has no time zone; ` +
+      `${this.opts.path} line ${this.lineNo}: ${label} ${shown(value)} has no time zone; ` +
         `give --tz with the zone the file's times are in, e.g. --tz America/Chicago (CME, NinjaTrader, Sierra Chart defaults) or --tz America/New_York (FirstRate Data)`,
     );
   }

@@ -53,6 +53,7 @@ describe('vendor files read into the same 1-minute bars', () => {
       expect(msg).toContain('has no time zone');
       expect(msg).toContain('--tz America/Chicago');
     }
+    expect(dataErrorOf(() => importFile(fixture('sierra.csv'), parseImportOptions({})))).toContain("line 2: date and time '2024/1/2 08:30:00.000' has no time zone");
   });
 
   test('options are checked at the boundary: unknown format, zone and contract', () => {
