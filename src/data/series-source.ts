@@ -31,8 +31,11 @@ export function storedSeries(repo: BarsRepository, symbol: string, opts: { rollD
     const chain = c.contracts.join('→') || 'none';
     out = { series: c.series, rolls: c.rolls, label: `MES continuous from ${opts.storePath} (${chain}${c.rolls.length > 0 ? `, ${opts.adjust === 'none' ? 'not adjusted' : `${opts.adjust}-adjusted`}, roll ${opts.rollDays} days before expiry` : ''})` };
   } else {
-    const c = parseContract(name, opts.from ?? Date.now());
-    const stored = repo.contracts().find((x) => x.contract === c?.name || x.contract === name);
+    // MESH4 (IB's one year digit) means the stored MESHx4 nearest to --from, or the latest one.
+    const m = /^MES([FGHJKMNQUVXZ])(\d)$/.exec(name);
+    const candidates = repo.contracts().filter((x) => x.contract === name || x.contract === parseContract(name, opts.from ?? 0)?.name || (m !== null && x.contract.length === 6 && x.contract[3] === m[1] && x.contract[5] === m[2]));
+    const near = opts.from ?? Number.POSITIVE_INFINITY;
+    const stored = candidates.sort((a, b) => Math.abs((a.lastTradeDay ?? 0) - near) - Math.abs((b.lastTradeDay ?? 0) - near) || (b.lastTradeDay ?? 0) - (a.lastTradeDay ?? 0))[0];
     if (!stored) throw new DataError(`--symbol ${shown(symbol)}: no such series in ${opts.storePath}; expected MES (the continuous series) or a stored contract (see bun run data list)`);
     out = { series: repo.load(stored.contract, opts.from, opts.to), rolls: [], label: `${stored.contract} from ${opts.storePath}` };
   }

@@ -50,6 +50,15 @@ describe('bun run data', () => {
     expect(readFileSync(out, 'utf8').split('\n').slice(0, 2)).toEqual(['time,open,high,low,close,volume', '2024-01-02T14:30:00.000Z,4780.25,4781,4779.5,4780.75,120']);
   });
 
+  test('one contract by IB\'s local symbol (one year digit) or the stored name', async () => {
+    for (const symbol of ['MESH4', 'MESH24']) {
+      const out = tmp.path(`${symbol}.csv`);
+      const r = await run('data', ['export', '--symbol', symbol, '--out', out, ...store]);
+      expect(r.stderr).toContain('wrote 3 bars of MESH24');
+      expect(readFileSync(out, 'utf8').split('\n')).toHaveLength(5);
+    }
+  });
+
   test('backtest --symbol MES --from --to runs on the stored bars of that range', async () => {
     const s = simulateBars({ days: 5, seed: 3, regime: 'volatile' });
     const file = tmp.path('sim.csv');
