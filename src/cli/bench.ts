@@ -1,6 +1,7 @@
 import { benchBacktest, benchGrid } from '../bench/backtest.ts';
 import { benchFragments } from '../bench/fragments.ts';
 import { benchLiveInChild } from '../bench/live.ts';
+import { benchMarketData, marketDataRows } from '../bench/market-data.ts';
 import { benchNumpyZScore } from '../bench/numpy.ts';
 import { benchZScore } from '../bench/zscore.ts';
 import { table } from '../backtest/report.ts';
@@ -31,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
   const numpyNs = benchNumpyZScore(quick ? 1_000_000 : 10_000_000, 20);
   log('dashboard fragments…');
   const frag = await benchFragments({ iterations: quick ? 50 : 500 });
+  log('market data: CSV import vs pandas on 1,000,000 bars, store load, peak memory of a 10,000,000-bar import…');
+  const md = await benchMarketData(quick ? { bars: 100_000, bigBars: 1_000_000, runs: 3 } : {});
   log('live path: bar → order request through the actors, then memory over 1,000,000 bars (a few minutes)…');
   const live = await benchLiveInChild(quick ? { bars: 5_000, rssBars: 20_000 } : {});
 
@@ -49,6 +52,10 @@ async function main(argv: string[]): Promise<number> {
     barToOrderP99Us: Number(live.barToOrderP99Us.toFixed(1)),
     rssMbAfter1MBars: Number(live.rssMbAfter1MBars.toFixed(1)),
     fragmentP99MaxMs: Number(Math.max(...frag.results.map((r) => r.p99Ms)).toFixed(3)),
+    csvBarsPerSec: Math.round(md.csvBarsPerSec),
+    csvPandasBarsPerSec: md.pandasBarsPerSec === null ? null : Math.round(md.pandasBarsPerSec),
+    storeBarsPerSec: Math.round(md.storeBarsPerSec),
+    bytesPerBarLoaded: Number(md.bytesPerBarLoaded.toFixed(1)),
   };
   if (parsed.values.json) {
     process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -62,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
     ...(numpyNs === null ? [] : [['z-score NumPy sliding window (python3)', `${fmt(numpyNs, 2)} ns/el`, 'reference, not used']]),
     ...frag.results.map((r) => [`Dashboard ${r.name}`, `${fmt(r.p50Ms, 3)} / ${fmt(r.p99Ms, 3)} ms`, 'p50 / p99']),
     ['Bar → order request, p50 / p99', `${fmt(live.barToOrderP50Us, 0)} / ${fmt(live.barToOrderP99Us, 0)} µs`, `${fmt(live.orderRequests, 0)} order requests`],
+    ...marketDataRows(md, fmt),
     [`Resident memory after ${fmt(live.rss.at(-1)!.bars, 0)} bars`, `${fmt(live.rssMbAfter1MBars, 1)} MB`, `samples: ${live.rss.map((r) => r.mb.toFixed(0)).join(' ')} MB`],
   ];
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? '—' : `${fmt(b / a, 1)}×`);

@@ -4,6 +4,7 @@ import { engineSettings } from '../config/to-engine.ts';
 import type { Config } from '../config/schema.ts';
 import type { EngineSettings } from '../engine/settings.ts';
 import { readBarsCsv } from '../market/csv.ts';
+import { inRange, loadStoredBars } from './research-bars.ts';
 import { simulateBars } from '../market/simulator.ts';
 import { getStrategy, resolveParams } from '../strategy/registry.ts';
 import type { StrategyDefinition, StrategyParams } from '../strategy/types.ts';
@@ -14,6 +15,10 @@ export const RESEARCH_OPTIONS = {
   config: { type: 'string' },
   set: { type: 'string', multiple: true },
   data: { type: 'string' },
+  symbol: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  adjust: { type: 'string' },
   days: { type: 'string' },
   seed: { type: 'string' },
   regime: { type: 'string' },
@@ -26,6 +31,10 @@ export const RESEARCH_HELP = {
   config: 'config file (YAML); default: built-in defaults',
   set: 'override a setting, e.g. --set risk.dailyLossLimit=750 (repeatable)',
   data: 'CSV of bars (time,open,high,low,close,volume); default: simulated bars',
+  symbol: 'bars from the store (store.path): MES = the continuous series, or a stored contract such as MESH6',
+  from: 'first day of bars to use (UTC date 2024-01-02 or ISO time), any source',
+  to: 'last day of bars to use, included (UTC date or ISO time), any source',
+  adjust: 'with --symbol MES, at each roll: difference (default), ratio, or none',
   days: 'days of simulated bars when no --data (default 60)',
   seed: 'simulator seed (default: sim.seed from the config)',
   regime: 'simulated regime: bullish|bearish|sideways|volatile|switching (default: sim.regime)',
@@ -38,6 +47,10 @@ export interface ResearchValues {
   config?: string;
   set?: string[];
   data?: string;
+  symbol?: string;
+  from?: string;
+  to?: string;
+  adjust?: string;
   days?: string;
   seed?: string;
   regime?: string;
@@ -60,12 +73,20 @@ const REGIMES = ['bullish', 'bearish', 'sideways', 'volatile', 'switching'] as c
 export async function loadResearchInputs(values: ResearchValues): Promise<ResearchInputs> {
   const { config } = await loadConfig({ path: values.config, overrides: keyValues('set', values.set), env: process.env });
   const strategy = getStrategy(values.strategy ?? config.trading.strategy);
-  const { series, dataSource } = await loadBars(values, config);
+  const { series, dataSource } = inRange(await loadBars(values, config), values);
   if (series.length < 2) throw new UsageError(`${dataSource}: need at least 2 bars, got ${series.length}`);
   return { config, settings: engineSettings(config), series, dataSource, strategy };
 }
 
 async function loadBars(values: ResearchValues, config: Config): Promise<{ series: BarSeries; dataSource: string }> {
+  if (values.symbol !== undefined) {
+    if (values.data !== undefined) throw new UsageError('--symbol (bars from the store) and --data (a CSV file) cannot be combined: choose one');
+    for (const flag of ['days', 'seed', 'regime'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to simulated bars and cannot be combined with --symbol`);
+    }
+    return loadStoredBars(values.symbol, values, config);
+  }
+  if (values.adjust !== undefined) throw new UsageError('--adjust applies to --symbol MES (the stored continuous series)');
   if (values.data !== undefined) {
     for (const flag of ['days', 'seed', 'regime'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to simulated bars and cannot be combined with --data`);

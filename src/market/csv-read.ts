@@ -4,10 +4,10 @@ import { MES } from '../domain/instrument.ts';
 import { isOnGrid } from '../domain/money.ts';
 import { parseCsvTime } from './csv-time.ts';
 
-/** Bad input data (a CSV file): printed as one line naming file, line, column and value; exit code 2. */
-export class DataError extends Error {
-  override name = 'DataError';
-}
+import { DataError } from './data-error.ts';
+import { readCanonicalCsv } from '../data/canonical-csv.ts';
+
+export { DataError };
 
 export const CSV_COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 export const CSV_HEADER = CSV_COLUMNS.join(',');
@@ -149,8 +149,15 @@ function rowError(source: string, lineNo: number, cells: readonly string[], issu
   return new DataError(`${where}: ${issue?.message ?? 'invalid row'}`);
 }
 
-/** Reads and parses a bar CSV file; errors name the path as given. */
+/**
+ * Reads and parses a bar CSV file; errors name the path as given. A file in exactly the form
+ * this project writes (the common case: data export, simulate) is read straight from its bytes
+ * into columns; anything else, or anything wrong, goes through parseBarsCsv for its rules and
+ * its messages.
+ */
 export async function readBarsCsv(path: string): Promise<BarSeries> {
+  const fast = readCanonicalCsv(path);
+  if (fast !== null) return fast;
   let text: string;
   try {
     text = await Bun.file(path).text();

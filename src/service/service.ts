@@ -14,6 +14,7 @@ import type { AlertKind, Config } from '../config/schema.ts';
 import { engineSettings } from '../config/to-engine.ts';
 import type { Logger } from '../domain/log.ts';
 import { describeZScoreImpl, zscoreImpl } from '../indicators/zscore.ts';
+import { recordBars } from '../store/bars-recorder.ts';
 import { openStore } from '../store/db.ts';
 import { createRepositories, type Repositories } from '../store/repositories.ts';
 import { getStrategy, resolveParams } from '../strategy/registry.ts';
@@ -66,6 +67,7 @@ export async function startService(opts: ServiceOptions) {
   const def = getStrategy(config.trading.strategy);
   const params = resolveParams(def, config.trading.params);
   const core = new TradingCore(engineSettings(config), def, params, repos, log);
+  if (config.mode !== 'sim') recordBars(broker, store, { rollDays: config.ib.rollDaysBeforeExpiry, barMinutes: config.trading.barMinutes, log, now: () => clock.now() });
   const desk = new OrderDesk(broker, repos, core, clock, log);
   let system: ReturnType<typeof createTradingSystem> | null = null;
   // Mutable: the notifier reads it on every send, so a channel started later (Telegram) joins it.

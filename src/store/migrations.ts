@@ -4,6 +4,7 @@ export type { Migration } from './migration.ts';
 import { research } from './migrations/001-research.ts';
 import { liveTrading } from './migrations/002-live-trading.ts';
 import { crashSafety } from './migrations/003-crash-safety.ts';
+import { bars } from './migrations/004-bars.ts';
 
 /**
  * Schema changes, applied in order, each in its own transaction, and recorded in
@@ -16,7 +17,7 @@ import { crashSafety } from './migrations/003-crash-safety.ts';
  * Never edit or reorder a migration that has shipped: databases in the field already ran it.
  * A migration that needs data as well as DDL can be a function; it runs inside the transaction.
  */
-export const MIGRATIONS: readonly Migration[] = [research, liveTrading, crashSafety];
+export const MIGRATIONS: readonly Migration[] = [research, liveTrading, crashSafety, bars];
 
 /** The schema version this code writes; a file with a higher one came from newer code. */
 export function latestVersion(migrations: readonly Migration[]): number {

@@ -29,7 +29,7 @@ describe('bun run walkforward --json', () => {
   test('prints one JSON document: run, 3 folds with params and train/test metrics, an aggregate', () => {
     expect(onlyJson<WalkForwardDoc>(result)).toEqual(doc);
     expect(Object.keys(doc)).toEqual(['run', 'folds', 'aggregate']);
-    expect(doc.run).toMatchObject({ strategy: 'zscore', objective: 'sharpe', folds: 3, train: 0.7, bars: 20_700 });
+    expect(doc.run).toMatchObject({ strategy: 'zscore', objective: 'sharpe', folds: 3, train: 0.7, bars: 15 * 23 * 60 - 4 * 60 }); // MLK Day 2026-01-19 halts at 13:00
     expect(doc.folds.map((f) => f.fold)).toEqual([1, 2, 3]);
     for (const f of doc.folds) {
       expect(Object.keys(f)).toEqual(['fold', 'train', 'test', 'params', 'trainMetrics', 'testMetrics']);
@@ -38,9 +38,9 @@ describe('bun run walkforward --json', () => {
       expect(Object.keys(f.trainMetrics!)).toEqual(METRIC_KEYS);
       expect(Object.keys(f.testMetrics!)).toEqual(METRIC_KEYS);
       for (const t of [f.train.from, f.train.to, f.test.from, f.test.to]) expect(t).toMatch(ISO_UTC);
-      // 20,700 bars / 3 = 6,900 per fold; the first 70 % (4,830) train, the rest (2,070) test
-      expect(f.train.bars).toBe(4830);
-      expect(f.test.bars).toBe(2070);
+      // 20,460 bars / 3 = 6,820 per fold; the first 70 % (4,774) train, the rest (2,046) test
+      expect(f.train.bars).toBe(4774);
+      expect(f.test.bars).toBe(2046);
       expect(f.train.to < f.test.from).toBe(true);
     }
   });

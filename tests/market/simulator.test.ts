@@ -57,9 +57,10 @@ describe('simulateBars determinism', () => {
 });
 
 describe('simulateBars calendar and size', () => {
-  test('by default 20 sessions from Sunday 2026-01-04 18:00 New York: 20 × 23 h of minutes', () => {
+  test('by default 20 sessions from Sunday 2026-01-04 18:00 New York: 20 × 23 h of minutes, less the MLK Day halt', () => {
     const s = simulateBars({ days: 20, seed: 1, regime: 'sideways' });
-    expect(s.length).toBe(20 * 23 * 60);
+    // 2026-01-19 (Martin Luther King Jr. Day) halts at 13:00 instead of 17:00: 4 hours fewer.
+    expect(s.length).toBe(20 * 23 * 60 - 4 * 60);
     expect(s.time[0]).toBe(DEFAULT_START);
     expect(new Date(s.time[0]!).toISOString()).toBe('2026-01-04T23:00:00.000Z');
     expect(new Date(s.time[s.length - 1]!).toISOString()).toBe('2026-01-30T21:59:00.000Z');
@@ -91,7 +92,9 @@ describe('simulateBars calendar and size', () => {
 describe('simulateBars bar invariants', () => {
   test('over a year of switching regimes every bar is on grid, OHLC-consistent, open and continuous', () => {
     const s = simulateBars({ days: 250, seed: 99, regime: 'switching' });
-    expect(s.length).toBe(250 * 23 * 60);
+    // 2026's 13:00 holiday halts (MLK, Presidents, Memorial Day, Juneteenth, July 3, Labor Day,
+    // Thanksgiving) are 4 h short each; the day after Thanksgiving closes at 13:15.
+    expect(s.length).toBe(250 * 23 * 60 - 7 * 4 * 60 - (3 * 60 + 45));
     expect(invariantViolations(s)).toEqual([]);
   });
 

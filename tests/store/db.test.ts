@@ -80,7 +80,7 @@ describe('openStore on a new file', () => {
     expect(store.version).toBe(MIGRATIONS.length);
     expect(pragma<number>(store, 'user_version')).toBe(MIGRATIONS.length);
     expect(tables(store)).toEqual([
-      'audit', 'breaker_events', 'daily_pnl', 'facts', 'fills', 'journal_trades', 'orders', 'outbox',
+      'audit', 'bar_chunks', 'bar_contracts', 'bar_requests', 'breaker_events', 'daily_pnl', 'facts', 'fills', 'journal_trades', 'orders', 'outbox',
       'run_folds', 'run_grid_rows', 'run_trades', 'runs', 'sim_account', 'sim_executions', 'sim_orders', 'sqlite_sequence', 'transitions',
     ]);
   });

@@ -7,6 +7,7 @@ import { GatewayBook, type BookFaults, type Outgoing } from './book.ts';
 import type { Field } from './codec.ts';
 import { handleRequest, sendQuote, type DataDenial, type GatewayContext } from './handlers.ts';
 import { realTimeBar } from './market-messages.ts';
+import { RangeHistory } from './history-range.ts';
 import * as out from './responses.ts';
 import { Session } from './session.ts';
 import { splitMinuteBar } from './sub-bars.ts';
@@ -44,6 +45,8 @@ export interface FakeGatewayOptions {
   readonly commissionDelayMs?: number;
   /** Also send 2107/2108 ("farm connection is inactive but should be available upon demand") at connect. Default true. */
   readonly idleFarmNotices?: boolean;
+  /** Date-range history and its pacing rules, on this clock (a test's simulated one). */
+  readonly rangeHistory?: RangeHistory;
 }
 
 export interface FakeGateway {
@@ -132,7 +135,7 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
     else send(now);
     for (const m of msgs) if (m.delayMs! > 0) setTimeout(() => send([m]), delayMs + m.delayMs!);
   };
-  const ctx: GatewayContext = { account, book, feed, timeZone, marketNow, deliver, faults };
+  const ctx: GatewayContext = { account, book, feed, timeZone, marketNow, deliver, faults, rangeHistory: opts.rangeHistory ?? new RangeHistory(() => Date.now()) };
 
   const host = {
     versions,

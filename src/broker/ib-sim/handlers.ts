@@ -1,9 +1,11 @@
 import { MES } from '../../domain/instrument.ts';
 import type { SimFeed } from '../sim/feed.ts';
 import type { GatewayBook, Outgoing } from './book.ts';
-import { history } from './history.ts';
+import { history, parseEndTime } from './history.ts';
+import { HISTORY_KEEP } from '../sim/feed.ts';
 import { marketDataType, tickPrice, tickSize, TICK } from './market-messages.ts';
 import * as om from './order-messages.ts';
+import type { RangeHistory } from './history-range.ts';
 import type { ClientRequest, ContractFields } from './requests.ts';
 import * as out from './responses.ts';
 import type { Session } from './session.ts';
@@ -33,6 +35,8 @@ export interface GatewayContext {
   /** Sends messages to the sessions of their client ids, after `delayMs` when given. */
   deliver(msgs: readonly Outgoing[], delayMs?: number): void;
   readonly faults: { delayAcksMs: number; pacingLeft: number; dataDenied: DataDenial['code'] | null };
+  /** History by date range (`endDateTime` set), with IB's pacing rules. */
+  readonly rangeHistory?: RangeHistory;
 }
 
 const NO_SECDEF = 'No security definition has been found for the request';
@@ -80,6 +84,8 @@ export function handleRequest(ctx: GatewayContext, s: Session, req: ClientReques
       s.ticks.delete(req.reqId);
       return;
     case 'historicalData':
+      // Before the simulated market began, history comes from the range archive (expired contracts, downloads).
+      if (ctx.rangeHistory && ctx.faults.pacingLeft === 0 && beforeMarket(ctx, req.endDateTime, now)) return ctx.rangeHistory.handle(s, req);
       return history(ctx, s, req, now);
     case 'placeOrder': {
       const found = one(ctx, req.contract, now);
@@ -197,4 +203,11 @@ export function parseFilterTime(text: string): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})[- ](\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
   if (!m) return null;
   return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+}
+
+/** A history request that ends at or before the simulated market's first bar. */
+function beforeMarket(ctx: GatewayContext, endDateTime: string, now: number): boolean {
+  const end = parseEndTime(endDateTime, now);
+  const first = ctx.feed.history(HISTORY_KEEP)[0]?.time;
+  return end !== null && endDateTime.trim() !== '' && (first === undefined || end <= first);
 }
