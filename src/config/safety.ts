@@ -1,6 +1,7 @@
 import { MES } from '../domain/instrument.ts';
 import { ConfigError, type Issue } from './errors.ts';
 import { LIVE_CONFIRMATION, type Config } from './schema.ts';
+import { TOKEN_RULE, tokenWeakness } from './token-strength.ts';
 
 export type { Issue } from './errors.ts';
 
@@ -89,7 +90,10 @@ function riskLimits(c: Config): Issue[] {
 function exposure(c: Config, secrets: Secrets): Issue[] {
   const issues: Issue[] = [];
   if (!isLoopback(c.web.host) && !secrets.dashboardToken) {
-    issues.push(error('web.host', `${c.web.host} is reachable from other machines, so the dashboard needs a token: set QS_DASHBOARD_TOKEN in the environment, or bind 127.0.0.1`));
+    issues.push(error('web.host', `${c.web.host} is reachable from other machines, so the dashboard needs a token: set QS_DASHBOARD_TOKEN in the environment (${TOKEN_RULE}), or bind 127.0.0.1`));
+  } else if (!isLoopback(c.web.host) && secrets.dashboardToken) {
+    const weak = tokenWeakness(secrets.dashboardToken);
+    if (weak) issues.push(error('web.host', `${c.web.host} is reachable from other machines: ${weak}; or bind 127.0.0.1`));
   }
   if (c.telegram.enabled) {
     if (!secrets.telegramBotToken) issues.push(error('telegram.enabled', 'the Telegram bot needs its token: set TELEGRAM_BOT_TOKEN in the environment, or set enabled: false'));

@@ -19,6 +19,7 @@ import { researchRoutes } from './routes/research.tsx';
 import { BODY_LIMIT, isLoopbackHost } from './security/gate.ts';
 import { statechartRoutes } from './statecharts/routes.ts';
 import { SECURITY_HEADERS } from './security/headers.ts';
+import { TOKEN_RULE, tokenWeakness } from '../config/token-strength.ts';
 
 /**
  * The HTTP surface: one Elysia instance per feature module, mounted here behind one gate (Host,
@@ -29,12 +30,18 @@ export function createWebApp(options: WebOptions | App) {
   const feed = new LiveFeed(() => liveSnapshot(deps), deps.pushIntervalMs);
   // Typed as plain Elysia: /docs calls back into this same app for its OpenAPI document.
   const web: Elysia = new Elysia()
-    .onRequest(async ({ request, set }) => {
+    .onRequest(async ({ request, set, server }) => {
       Object.assign(set.headers, SECURITY_HEADERS);
-      const refused = await deps.gate.check(request);
-      if (refused) return errorResponse(request, refused.status, refused.error, refused.message);
+      const refused = await deps.gate.check(request, clientOf(server, request));
+      if (refused) {
+        if (refused.retryAfterSec) set.headers['retry-after'] = String(refused.retryAfterSec);
+        return errorResponse(request, refused.status, refused.error, refused.message);
+      }
     })
-    .onError(({ code, error, request }) => handleError({ code, error, request }))
+    .onError(({ code, error, request }) => {
+      if (code === 'VALIDATION' || code === 'PARSE') deps.gate.reportInvalid(request, 422, code === 'PARSE' ? 'malformed' : 'invalid');
+      return handleError({ code, error, request });
+    })
     .use(openApiPlugin())
     .use(healthRoutes(deps.app))
     .use(assetRoutes())
@@ -48,6 +55,15 @@ export function createWebApp(options: WebOptions | App) {
     .use(statechartRoutes(deps.app, { viewer: (request) => viewerOf(deps, request) }))
     .use(docsRoutes(deps, (r) => web.handle(r))) as unknown as Elysia;
   return Object.assign(web, { feed, deps });
+}
+
+/** The remote address a guess is counted against; `app.handle` callers (tests) have none. */
+function clientOf(server: { requestIP(r: Request): { address: string } | null } | null, request: Request): string {
+  try {
+    return server?.requestIP(request)?.address ?? 'local';
+  } catch {
+    return 'local';
+  }
 }
 
 export interface StartWebOptions {
@@ -67,8 +83,10 @@ export function startWebServer(app: App, opts: StartWebOptions) {
   const loopback = isLoopbackHost(opts.host);
   // The config validator refuses this too; a second check here keeps any other caller honest.
   if (!loopback && !opts.token) {
-    throw Object.assign(new Error(`web.host ${opts.host} is reachable from other machines, so the dashboard needs a token: set QS_DASHBOARD_TOKEN, or bind 127.0.0.1`), { name: 'ConfigError' });
+    throw Object.assign(new Error(`web.host ${opts.host} is reachable from other machines, so the dashboard needs a token: set QS_DASHBOARD_TOKEN (${TOKEN_RULE}), or bind 127.0.0.1`), { name: 'ConfigError' });
   }
+  const weak = loopback ? null : tokenWeakness(opts.token!);
+  if (weak) throw Object.assign(new Error(`web.host ${opts.host}: ${weak}`), { name: 'ConfigError' });
   const market = opts.bars ? marketViewOf(opts.bars) : undefined;
   const web = createWebApp({
     app,

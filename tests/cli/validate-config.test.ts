@@ -169,7 +169,7 @@ describe('--json', () => {
 
 describe('secrets', () => {
   test('are read from the environment and never printed', async () => {
-    const dashboard = 'DASHSECRET9';
+    const dashboard = 'DASHSECRET9-Zq3vN8pL2mXr7TcW9yKb4HsJ6';
     const bot = '123456:BOT-SECRET-VALUE';
     const path = yamlFile(`mode: paper\nweb:\n  host: 0.0.0.0\nib:\n  account: ${dashboard}\ntelegram:\n  enabled: true\n  allowedUserIds: [1]\n  allowedChatIds: [1]\n`);
 

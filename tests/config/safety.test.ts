@@ -119,7 +119,18 @@ describe('exposure', () => {
   test('a dashboard reachable from other machines needs a token', () => {
     expect(findings({ web: { host: '0.0.0.0' } })).toEqual(['error web.host']);
     expect(messageAt({ web: { host: '0.0.0.0' } }, 'web.host')).toContain('QS_DASHBOARD_TOKEN');
-    expect(findings({ web: { host: '0.0.0.0' } }, { dashboardToken: 'x' })).toEqual([]);
+    expect(findings({ web: { host: '0.0.0.0' } }, { dashboardToken: 'Zq3vN8pL2mXr7TcW9yKb4HsJ6dFgA1eU' })).toEqual([]);
+  });
+
+  test('off loopback a weak token is an error that states the rule: 32 characters, 10 different', () => {
+    for (const weak of ['a', 'correct-horse-battery', 'a'.repeat(64), 'abababababababababababababababab12']) {
+      expect(findings({ web: { host: '0.0.0.0' } }, { dashboardToken: weak })).toEqual(['error web.host']);
+    }
+    const message = messageAt({ web: { host: '0.0.0.0' } }, 'web.host', { dashboardToken: 'a' });
+    expect(message).toContain('at least 32 characters with at least 10 different ones');
+    expect(message).toContain('openssl rand -base64 32');
+    // On loopback any token will do: only this machine can reach it.
+    expect(findings({ web: { host: '127.0.0.1' } }, { dashboardToken: 'a' })).toEqual([]);
   });
 
   test.each(['127.0.0.1', '127.0.1.1', 'localhost', '::1'])('%s is loopback', (host) => {
