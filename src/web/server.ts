@@ -97,7 +97,25 @@ export function startWebServer(app: App, opts: StartWebOptions) {
     ...(opts.runs ? { research: createResearch(opts.runs) } : {}),
   });
   // Bun refuses bigger bodies before they are read; the gate checks again for app.handle callers.
-  const server = web.listen({ hostname: opts.host, port: opts.port, maxRequestBodySize: BODY_LIMIT, idleTimeout: 30 });
+  const server = web.listen({
+    hostname: opts.host,
+    port: opts.port,
+    // Bun's own 413 carries no headers at all; the gate answers anything up to here itself (by
+    // Content-Length before reading, or after 16 KiB of a chunked body), with the security headers.
+    maxRequestBodySize: BODY_LIMIT * 64,
+    idleTimeout: 30,
+    // Never Bun's development error page (inline script, no headers, install paths), whatever NODE_ENV says.
+    development: false,
+    // Elysia turns SO_REUSEPORT on; a second service on the same port would then silently share the traffic.
+    reusePort: false,
+    error: (e: Error) => {
+      console.error('web.error', e);
+      return new Response(JSON.stringify({ error: 'internal', message: 'internal error; the details are in the service log' }), {
+        status: 500,
+        headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' },
+      });
+    },
+  });
   return {
     get port(): number {
       return server.server?.port ?? opts.port;
