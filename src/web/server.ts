@@ -16,7 +16,10 @@ import { eventRoutes } from './routes/events.ts';
 import { loginRoutes } from './routes/login.tsx';
 import { dashboardRoutes } from './routes/pages.tsx';
 import { researchRoutes } from './routes/research.tsx';
-import { BODY_LIMIT, isLoopbackHost } from './security/gate.ts';
+import { isLoopbackHost } from './security/gate.ts';
+import { listen } from './listen.ts';
+import type { AdmissionOptions } from './security/admission.ts';
+import { clientAddress } from './security/client.ts';
 import { statechartRoutes } from './statecharts/routes.ts';
 import { SECURITY_HEADERS } from './security/headers.ts';
 import { TOKEN_RULE, tokenWeakness } from '../config/token-strength.ts';
@@ -30,9 +33,9 @@ export function createWebApp(options: WebOptions | App) {
   const feed = new LiveFeed(() => liveSnapshot(deps), deps.pushIntervalMs);
   // Typed as plain Elysia: /docs calls back into this same app for its OpenAPI document.
   const web: Elysia = new Elysia()
-    .onRequest(async ({ request, set, server }) => {
+    .onRequest(async ({ request, set }) => {
       Object.assign(set.headers, SECURITY_HEADERS);
-      const refused = await deps.gate.check(request, clientOf(server, request));
+      const refused = await deps.gate.check(request, clientAddress(request));
       if (refused) {
         if (refused.retryAfterSec) set.headers['retry-after'] = String(refused.retryAfterSec);
         return errorResponse(request, refused.status, refused.error, refused.message);
@@ -57,15 +60,6 @@ export function createWebApp(options: WebOptions | App) {
   return Object.assign(web, { feed, deps });
 }
 
-/** The remote address a guess is counted against; `app.handle` callers (tests) have none. */
-function clientOf(server: { requestIP(r: Request): { address: string } | null } | null, request: Request): string {
-  try {
-    return server?.requestIP(request)?.address ?? 'local';
-  } catch {
-    return 'local';
-  }
-}
-
 export interface StartWebOptions {
   readonly host: string;
   readonly port: number;
@@ -77,6 +71,8 @@ export interface StartWebOptions {
   readonly runs?: ResearchStore;
   /** How often the live stream pushes (default 1000 ms). */
   readonly pushIntervalMs?: number;
+  /** The HTTP budget and stream caps (defaults in Admission). */
+  readonly admission?: AdmissionOptions;
 }
 
 export function startWebServer(app: App, opts: StartWebOptions) {
@@ -96,30 +92,12 @@ export function startWebServer(app: App, opts: StartWebOptions) {
     ...(market ? { market } : {}),
     ...(opts.runs ? { research: createResearch(opts.runs) } : {}),
   });
-  // Bun refuses bigger bodies before they are read; the gate checks again for app.handle callers.
-  const server = web.listen({
-    hostname: opts.host,
-    port: opts.port,
-    // Bun's own 413 carries no headers at all; the gate answers anything up to here itself (by
-    // Content-Length before reading, or after 16 KiB of a chunked body), with the security headers.
-    maxRequestBodySize: BODY_LIMIT * 64,
-    idleTimeout: 30,
-    // Never Bun's development error page (inline script, no headers, install paths), whatever NODE_ENV says.
-    development: false,
-    // Elysia turns SO_REUSEPORT on; a second service on the same port would then silently share the traffic.
-    reusePort: false,
-    error: (e: Error) => {
-      console.error('web.error', e);
-      return new Response(JSON.stringify({ error: 'internal', message: 'internal error; the details are in the service log' }), {
-        status: 500,
-        headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' },
-      });
-    },
-  });
+  const { server, admission } = listen(web, { hostname: opts.host, port: opts.port, ...(opts.admission ? { admission: opts.admission } : {}) });
   return {
     get port(): number {
-      return server.server?.port ?? opts.port;
+      return server.port ?? opts.port;
     },
+    admission,
     stop: () => {
       web.feed.stop();
       market?.close();
