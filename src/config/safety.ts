@@ -97,9 +97,11 @@ function exposure(c: Config, secrets: Secrets): Issue[] {
   }
   if (c.telegram.enabled) {
     if (!secrets.telegramBotToken) issues.push(error('telegram.enabled', 'the Telegram bot needs its token: set TELEGRAM_BOT_TOKEN in the environment, or set enabled: false'));
-    // An empty allow-list would either lock the operator out or, worse, tempt code to treat it as "anyone".
-    if (c.telegram.allowedUserIds.length === 0) issues.push(error('telegram.allowedUserIds', 'empty: list the Telegram user ids allowed to command the bot, e.g. [123456789]'));
-    if (c.telegram.allowedChatIds.length === 0) issues.push(error('telegram.allowedChatIds', 'empty: list the Telegram chat ids the bot talks in, e.g. [123456789]'));
+    // Empty lists are the onboarding step, never "anyone": the bot starts, answers every sender only
+    // with their own ids and acts on nothing, so the owner can learn the ids to put here.
+    const onboarding = 'the bot starts but obeys nobody: send it /start, it answers with your user id and chat id; list them here';
+    if (c.telegram.allowedUserIds.length === 0) issues.push(warning('telegram.allowedUserIds', `empty: ${onboarding}, e.g. [123456789]`));
+    if (c.telegram.allowedChatIds.length === 0) issues.push(warning('telegram.allowedChatIds', `empty: ${onboarding}, e.g. [123456789]`));
   }
   return issues;
 }

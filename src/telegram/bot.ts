@@ -70,7 +70,7 @@ export function createBot(o: BotOptions) {
     o.app.auditRefused({ channel: 'telegram', principal: String(user ?? 'unknown') }, what, reason);
     // No data, no action; just the sender's own ids, which is what the owner needs to set the bot up.
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: 'Not authorised. Nothing was done.' });
-    else if (chat !== undefined) await ctx.reply(`Not authorised. Your user id is ${b(user ?? 'unknown')}, this chat's id is ${b(chat)}.`, answering(ctx));
+    else if (chat !== undefined) await ctx.reply(`Not authorised — user id ${b(user ?? 'unknown')}, chat id ${b(chat)}. Nothing was done.`, answering(ctx));
   }
 
   const answer = (name: string, build: (ctx: Context & { match: string }) => string | Promise<string>) =>

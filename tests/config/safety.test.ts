@@ -153,11 +153,10 @@ describe('exposure', () => {
     expect(messageAt(telegramReady, 'telegram.enabled')).toContain('TELEGRAM_BOT_TOKEN');
   });
 
-  test('telegram enabled with an empty allow-list is an error for each list', () => {
-    expect(findings({ telegram: { enabled: true, allowedUserIds: [], allowedChatIds: [] } }, { telegramBotToken: 't' })).toEqual([
-      'error telegram.allowedUserIds',
-      'error telegram.allowedChatIds',
-    ]);
+  test('telegram enabled with empty allow-lists is onboarding: a warning for each list saying how to get the ids, not an error', () => {
+    const empty = { telegram: { enabled: true, allowedUserIds: [], allowedChatIds: [] } };
+    expect(findings(empty, { telegramBotToken: 't' })).toEqual(['warning telegram.allowedUserIds', 'warning telegram.allowedChatIds']);
+    expect(messageAt(empty, 'telegram.allowedUserIds', { telegramBotToken: 't' })).toContain('obeys nobody: send it /start');
   });
 
   test('telegram disabled needs nothing', () => {
