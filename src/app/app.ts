@@ -1,5 +1,6 @@
 import * as commands from './commands.ts';
 import type { CommandDeps } from './commands.ts';
+import * as pnlHistory from './pnl-history.ts';
 import * as queries from './queries.ts';
 import * as refusals from './refusals.ts';
 import { statechartQueries } from './statecharts.ts';
@@ -13,6 +14,7 @@ export type AppDeps = QueryDeps & CommandDeps;
  * the actors' snapshots and the store; commands are idempotent, audited, and say what happened.
  */
 export function createApp(d: AppDeps) {
+  const history = { repos: d.repos, marketNow: () => d.core.lastBar?.time ?? d.now() };
   return {
     ...statechartQueries(d),
     status: () => queries.status(d),
@@ -24,6 +26,8 @@ export function createApp(d: AppDeps) {
     trades: (page: { limit: number; offset?: number }) => d.repos.trades.recent({ limit: page.limit, offset: page.offset ?? 0 }),
     tradeCount: () => d.repos.trades.count(),
     breakers: () => queries.breakers(d),
+    dailyPnl: (days: number) => pnlHistory.dailyPnl(history, days),
+    weeklyPnl: (weeks: number) => pnlHistory.weeklyPnl(history, weeks),
     actors: () => queries.actors(d),
     transitions: (actor?: string) => d.system.transitions.recent(actor),
     runs: (page: { limit: number; offset?: number }) => d.repos.runs.listRuns({ limit: page.limit, offset: page.offset ?? 0 }),

@@ -5,6 +5,8 @@ import { sourceOf, type TelegramApp } from './app-port.ts';
 import { backtestsText } from './commands/backtests.ts';
 import { pauseText, resumeText } from './commands/control.ts';
 import { registerFlatten } from './commands/flatten.ts';
+import { dailyText, weeklyText } from './commands/history.ts';
+import { registerReset } from './commands/reset.ts';
 import { helpText, unknownText } from './commands/help.ts';
 import { pnlText, tradesText } from './commands/pnl.ts';
 import { pingText, statusText } from './commands/status.ts';
@@ -97,6 +99,9 @@ export function createBot(o: BotOptions) {
   answer('resume', (ctx) => resumeText(o.app, sourceOf(ctx.from!.id)));
   const ttl = o.confirmTtlMs ?? 60_000;
   registerFlatten(bot, { app: o.app, confirmations: new FlattenConfirmations(o.now, ttl), log: o.log, track, ttlSeconds: Math.round(ttl / 1000) });
+  registerReset(bot, { app: o.app, confirmations: new FlattenConfirmations(o.now, ttl), log: o.log, ttlSeconds: Math.round(ttl / 1000) });
+  answer('daily', () => dailyText(o.app));
+  answer('weekly', () => weeklyText(o.app));
 
   bot.on('message:text', async (ctx) => {
     const command = commandOf(ctx.message.text);
