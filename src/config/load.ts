@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, type Issue } from './errors.ts';
 import { applyOverrides } from './overrides.ts';
-import { checkSafety, type ExtraCheck, type Secrets } from './safety.ts';
-import { validateConfig, type Config } from './schema.ts';
+import { checkSafety, liveFindingsFromRaw, type ExtraCheck, type Secrets } from './safety.ts';
+import { defaultConfig, validateConfig, type Config } from './schema.ts';
 import { checkStrategyConfig } from './strategy-check.ts';
 
 export interface LoadOptions {
@@ -40,7 +40,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const fromSet = (path: string) => overridden.paths.some((p) => path === p || path.startsWith(`${p}[`));
   const schemaIssues = result.ok ? [] : result.issues.map((i) => (fromSet(i.path) ? { ...i, message: `${i.message} (from --set)` } : i));
   const problems = [...file.issues, ...overridden.issues, ...schemaIssues];
-  if (problems.length > 0 || !result.ok) throw new ConfigError(source, scrub(problems, secrets));
+  // Whatever else is wrong, a config that would trade real money says so first.
+  if (problems.length > 0 || !result.ok) throw new ConfigError(source, scrub([...liveFindingsFromRaw(overridden.raw, defaultConfig()), ...problems], secrets));
   const extra = options.extraChecks;
   const checks = (c: Config) => [...checkStrategyConfig(c), ...(extra?.(c) ?? [])];
   const issues = scrub(checkSafety(result.config, secrets, checks), secrets);

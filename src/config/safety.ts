@@ -28,6 +28,24 @@ export function checkSafety(config: Config, secrets: Secrets, extra?: ExtraCheck
   return [...liveDetection(config), ...riskLimits(config), ...exposure(config, secrets), ...(extra?.(config) ?? [])];
 }
 
+/**
+ * The real-money findings of a config that does not validate: read from the raw input, field by
+ * field, so a typo elsewhere never hides that orders would go to a live account. A mode that
+ * cannot be read is treated as not sim (its ib section may well be used once the typo is fixed).
+ */
+export function liveFindingsFromRaw(raw: unknown, defaults: Pick<Config, 'ib'>): Issue[] {
+  const obj = (x: unknown): Record<string, unknown> => (x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
+  const r = obj(raw);
+  const ib = obj(r.ib);
+  const mode = r.mode === undefined ? 'sim' : r.mode === 'sim' || r.mode === 'live' ? r.mode : 'paper';
+  const partial = {
+    mode,
+    liveConfirm: typeof r.liveConfirm === 'string' ? r.liveConfirm : undefined,
+    ib: { port: typeof ib.port === 'number' ? ib.port : defaults.ib.port, account: typeof ib.account === 'string' ? ib.account : defaults.ib.account },
+  } as unknown as Config;
+  return liveDetection(partial).filter((i) => i.level === 'critical');
+}
+
 function liveDetection(c: Config): Issue[] {
   const issues: Issue[] = [];
   const livePort = LIVE_PORTS.includes(c.ib.port);
