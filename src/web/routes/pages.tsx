@@ -44,7 +44,7 @@ export function dashboardRoutes(deps: WebDeps) {
         .get('/breakers', () => html(render(<BreakersPanel breakers={app.breakers()} />)))
         .get('/actors', () => html(render(<ActorsPanel actors={app.actors()} />)))
         .get('/controls', ({ request }) => html(render(<ControlsPanel viewer={viewerOf(deps, request)} />)))
-        .get('/flatten-confirm', () => html(render(<FlattenConfirm />)))
+        .get('/flatten-confirm', () => html(render(<FlattenConfirm position={app.status().position} />)))
         .get('/empty', () => html('')),
     );
 }
