@@ -144,7 +144,7 @@ describe('formats and escaping', () => {
     const status = { mode: 'paper', connection: 'lost', position: null, zscore: 'ts', uptimeSec: 1, lastBar: null, trading: { kind: 'ACTIVE' } } as unknown as Status;
     const html = render(<StatusBar status={status} now={0} />);
     expect(html).toContain('data-testid="broker-banner"');
-    expect(html).toContain('Broker lost: new entries are refused');
+    expect(html).toContain('Broker not connected (lost): new entries are refused');
     expect(html).toContain('class="badge bad" data-testid="trading-state">ENTRIES REFUSED: broker not connected<');
     const ready = render(<StatusBar status={{ ...status, connection: 'ready' }} now={0} />);
     expect(ready).not.toContain('broker-banner');

@@ -42,7 +42,7 @@ export function DocsPage(props: { viewer: ViewerModel; spec: OpenApiSpec; specPa
             {op.parameters?.length ? (
               <ul>
                 {op.parameters.map((p) => (
-                  <li safe>{`${p.in} ${p.name}${p.required ? ' (required)' : ''}: ${JSON.stringify(p.schema ?? {})}`}</li>
+                  <li safe>{`${p.in} ${p.name}${p.required ? ' (required)' : ''}: ${describeSchema(p.schema)}`}</li>
                 ))}
               </ul>
             ) : (
@@ -60,4 +60,24 @@ export function DocsPage(props: { viewer: ViewerModel; spec: OpenApiSpec; specPa
       })}
     </Layout>
   );
+}
+
+/** A parameter's JSON schema in words: "whole number from 1 to 100, default 20", "one of full, summary". */
+export function describeSchema(schema: unknown): string {
+  if (!schema || typeof schema !== 'object') return 'any value';
+  const s = schema as Record<string, unknown>;
+  if (Array.isArray(s.anyOf) || Array.isArray(s.oneOf)) return ((s.anyOf ?? s.oneOf) as unknown[]).map(describeSchema).join(' or ');
+  const parts: string[] = [];
+  if (Array.isArray(s.enum)) parts.push(`one of ${s.enum.map(String).join(', ')}`);
+  else if (s.const !== undefined) parts.push(`exactly ${String(s.const)}`);
+  else parts.push(s.type === 'integer' ? 'whole number' : typeof s.type === 'string' ? s.type : 'value');
+  const min = s.minimum ?? s.exclusiveMinimum;
+  if (min !== undefined && s.maximum !== undefined) parts.push(`from ${String(min)} to ${String(s.maximum)}`);
+  else if (min !== undefined) parts.push(`at least ${String(min)}`);
+  else if (s.maximum !== undefined) parts.push(`at most ${String(s.maximum)}`);
+  if (typeof s.pattern === 'string') parts.push(`matching ${s.pattern}`);
+  if (s.minLength !== undefined || s.maxLength !== undefined) parts.push(`${String(s.minLength ?? 0)}–${String(s.maxLength ?? '∞')} characters`);
+  if (s.default !== undefined) parts.push(`default ${String(s.default)}`);
+  if (typeof s.description === 'string') parts.push(`(${s.description})`);
+  return parts.join(', ');
 }

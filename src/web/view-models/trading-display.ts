@@ -68,6 +68,6 @@ export function tradingDisplay(s: Status, wallNow: number): TradingDisplay {
   return {
     text: t.kind === 'ACTIVE' ? 'ENTRIES REFUSED: broker not connected' : `${text} · broker not connected`,
     tone: 'bad',
-    banner: `Broker ${connection}: new entries are refused until the connection is back and reconciled. Orders already at the broker (stop, target) stay there.`,
+    banner: `Broker not connected (${connection}): new entries are refused until the connection is back and reconciled. Orders already at the broker (stop, target) stay there.`,
   };
 }
