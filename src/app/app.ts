@@ -1,4 +1,5 @@
 import * as commands from './commands.ts';
+import type { LogTail } from './log-tail.ts';
 import type { CommandDeps } from './commands.ts';
 import * as pnlHistory from './pnl-history.ts';
 import * as queries from './queries.ts';
@@ -7,7 +8,7 @@ import { statechartQueries } from './statecharts.ts';
 import type { QueryDeps } from './queries.ts';
 import type { CommandSource } from './types.ts';
 
-export type AppDeps = QueryDeps & CommandDeps;
+export type AppDeps = QueryDeps & CommandDeps & { readonly logTail?: LogTail };
 
 /**
  * The one facade every operator channel (dashboard, JSON API, Telegram) goes through: queries read
@@ -26,6 +27,8 @@ export function createApp(d: AppDeps) {
     trades: (page: { limit: number; offset?: number }) => d.repos.trades.recent({ limit: page.limit, offset: page.offset ?? 0 }),
     tradeCount: () => d.repos.trades.count(),
     breakers: () => queries.breakers(d),
+    /** The newest log lines, secrets removed (empty when the service keeps no tail). */
+    recentLogs: (n: number) => d.logTail?.lines(n) ?? [],
     dailyPnl: (days: number) => pnlHistory.dailyPnl(history, days),
     weeklyPnl: (weeks: number) => pnlHistory.weeklyPnl(history, weeks),
     actors: () => queries.actors(d),

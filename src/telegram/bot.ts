@@ -6,6 +6,7 @@ import { backtestsText } from './commands/backtests.ts';
 import { pauseText, resumeText } from './commands/control.ts';
 import { registerFlatten } from './commands/flatten.ts';
 import { dailyText, weeklyText } from './commands/history.ts';
+import { logsText } from './commands/logs.ts';
 import { registerReset } from './commands/reset.ts';
 import { helpText, unknownText } from './commands/help.ts';
 import { pnlText, tradesText } from './commands/pnl.ts';
@@ -27,6 +28,8 @@ export interface BotOptions {
   /** Per API call; above the long-poll timeout, or every idle poll would time out. */
   readonly timeoutSeconds: number;
   readonly confirmTtlMs?: number;
+  /** Removes the bot token from text that leaves the machine (/logs). */
+  readonly redact?: (text: string) => string;
 }
 
 /** Refused senders get at most this many answers (and audit rows) a minute: a stranger cannot flood the audit table. */
@@ -102,6 +105,7 @@ export function createBot(o: BotOptions) {
   registerReset(bot, { app: o.app, confirmations: new FlattenConfirmations(o.now, ttl), log: o.log, ttlSeconds: Math.round(ttl / 1000) });
   answer('daily', () => dailyText(o.app));
   answer('weekly', () => weeklyText(o.app));
+  answer('logs', (ctx) => logsText(o.app, ctx.match, o.redact ?? ((x) => x)));
 
   bot.on('message:text', async (ctx) => {
     const command = commandOf(ctx.message.text);

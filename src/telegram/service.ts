@@ -67,6 +67,7 @@ export function startTelegram(o: StartTelegramOptions): TelegramService {
     now: o.now,
     timeoutSeconds: t.pollTimeoutSeconds + 15,
     confirmTtlMs: t.confirmTtlMs,
+    redact,
   });
   const abort = new AbortController();
   let stopped = false;

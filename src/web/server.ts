@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia';
+import type { Logger } from '../domain/log.ts';
 import type { App } from '../app/app.ts';
 import { marketViewOf, type BarSource } from '../app/market-view.ts';
 import { createResearch, type ResearchStore } from '../app/research.ts';
@@ -71,6 +72,8 @@ export interface StartWebOptions {
   readonly runs?: ResearchStore;
   /** How often the live stream pushes (default 1000 ms). */
   readonly pushIntervalMs?: number;
+  /** Where refused requests are logged (default stderr). */
+  readonly log?: Logger;
   /** The HTTP budget and stream caps (defaults in Admission). */
   readonly admission?: AdmissionOptions;
 }
@@ -91,6 +94,7 @@ export function startWebServer(app: App, opts: StartWebOptions) {
     ...(opts.pushIntervalMs ? { pushIntervalMs: opts.pushIntervalMs } : {}),
     ...(market ? { market } : {}),
     ...(opts.runs ? { research: createResearch(opts.runs) } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
   });
   const { server, admission } = listen(web, { hostname: opts.host, port: opts.port, ...(opts.admission ? { admission: opts.admission } : {}) });
   return {

@@ -8,6 +8,7 @@ export const COMMANDS = [
   { command: 'weekly', description: 'realised P&L per week, last 4 weeks' },
   { command: 'trades', description: 'recent trades: /trades 20 (1–50, default 10)' },
   { command: 'backtests', description: 'latest research runs with headline metrics' },
+  { command: 'logs', description: 'the service’s last log lines, secrets removed: /logs 50 (1–100, default 20)' },
   { command: 'ping', description: 'is the bot alive? message delay and uptime' },
   { command: 'pause', description: 'stop new entries (an open position keeps its stop and target)' },
   { command: 'resume', description: 'allow new entries again' },
