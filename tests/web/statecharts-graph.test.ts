@@ -30,7 +30,7 @@ describe('machine → graph, from the real definitions', () => {
     const g = machineGraph(circuitBreakerMachine);
     const halted = g.root.children.find((n) => n.path === 'halted')!;
 
-    expect(halted.internal).toEqual(['BreakerTripped [inline]', 'BreakerTripped']);
+    expect(halted.internal).toEqual(['BreakerTripped [guarded]', 'BreakerTripped']);
     expect(g.edges.some((e) => e.source === e.target)).toBe(false);
   });
 
@@ -45,22 +45,22 @@ describe('machine → graph, from the real definitions', () => {
     const after = g.edges.find((e) => e.kind === 'after');
     expect(after).toMatchObject({ source: 'entering.awaitingAck', target: 'reconciling', label: 'after ackTimeout' });
     expect(after!.event).toStartWith('xstate.after.ackTimeout.');
-    expect(edge(g, 'flattening.cancelling', 'flattening.closing', 'onDone cancelAll [inline]')?.kind).toBe('done');
+    expect(edge(g, 'flattening.cancelling', 'flattening.closing', 'onDone cancelAll [guarded]')?.kind).toBe('done');
     expect(edge(g, 'flattening.cancelling', 'flattening.confirming', 'onDone cancelAll')?.kind).toBe('done');
     expect(edge(g, 'flattening.cancelling', 'flattening.confirming', 'onError cancelAll')?.kind).toBe('error');
-    expect(edge(g, 'flattening.confirming', 'flat', 'onDone confirmFlat [inline]')).toBeDefined();
+    expect(edge(g, 'flattening.confirming', 'flat', 'onDone confirmFlat [guarded]')).toBeDefined();
     expect(edge(g, 'flattening.confirming', 'reconciling', 'onError confirmFlat')).toBeDefined();
     // A transition declared on the machine itself leaves the outer box.
     expect(edge(g, '', 'flattening', 'Flatten')).toBeDefined();
     expect(allNodes(g.root).find((n) => n.path === 'flattening.cancelling')!.invokes).toEqual(['cancelAll']);
   });
 
-  test('guards are named by their type; inline ones say so; combinators show their parts', () => {
+  test('guards are named by their type; inline ones only say they are guarded; combinators show their parts', () => {
     const m = setup({ guards: { a: () => true, b: () => true } }).createMachine({
       initial: 'x',
       states: { x: { on: { Go: [{ guard: and(['a', not('b')]), target: 'y' }, { guard: 'a', target: 'y' }, { guard: () => false, target: 'y' }] } }, y: {} },
     });
-    expect(machineGraph(m).edges.map((e) => e.label)).toEqual(['Go [and(a, not(b))]', 'Go [a]', 'Go [inline]']);
+    expect(machineGraph(m).edges.map((e) => e.label)).toEqual(['Go [and(a, not(b))]', 'Go [a]', 'Go [guarded]']);
     expect(guardName(undefined)).toBeNull();
     expect(guardName({ type: 'cooldownOver', params: {} })).toBe('cooldownOver');
   });

@@ -47,7 +47,10 @@ const StepQuery = v.object({
 });
 const FragmentQuery = v.object({ view: v.optional(v.picklist(['full', 'summary'], "view must be 'full' or 'summary'")) });
 
-const row = (r: TransitionRecord): TransitionRow => ({ time: r.time, from: r.from, to: r.to, event: r.event });
+/** `xstate.init` is XState's name for an actor starting; the tables say `start`. (Other events stay raw: replay matches them to edges.) */
+export const eventLabel = (event: string): string => (event === 'xstate.init' ? 'start' : event);
+
+const row = (r: TransitionRecord): TransitionRow => ({ time: r.time, from: r.from, to: r.to, event: eventLabel(r.event) });
 
 /** The statechart pages, their live fragment and the JSON graph, as one Elysia instance. */
 export function statechartRoutes(app: StatechartApp, opts: StatechartOptions = {}) {
