@@ -6,6 +6,8 @@ import { SimBroker } from '../broker/sim/broker.ts';
 import { parseConfig } from '../config/schema.ts';
 import { silentLogger } from '../domain/log.ts';
 import { startService } from '../service/service.ts';
+import type { AdmissionOptions } from '../web/security/admission.ts';
+import { startWebServer } from '../web/server.ts';
 import type { LoadResult } from './load-client.ts';
 
 const pct = (xs: number[], p: number) => {
@@ -21,7 +23,13 @@ export interface UnderLoadOptions {
   readonly idleMs?: number;
   /** The load phase ends when the load does, or at this deadline. */
   readonly deadlineMs?: number;
+  /** false: lift the HTTP budget and stream caps, to show what they buy (default true). */
+  readonly limits?: boolean;
+  /** Other limits than the service's defaults, to try them. */
+  readonly admission?: AdmissionOptions;
 }
+
+const NO_LIMITS = { share: 1, burstMs: 1e9, maxRunning: 1e9, maxPerClient: 1e9, streamsPerClient: 1e9, streamsTotal: 1e9 };
 
 /**
  * Does the dashboard slow trading down? The whole service (journal on a real SQLite file, web on
@@ -58,10 +66,13 @@ export async function benchUnderLoad(o: UnderLoadOptions = {}) {
     log: silentLogger,
     clock: new SimulatedClock(),
     broker,
+    web: false,
     onOrderRequest: () => void samples.push((performance.now() - published) * 1000),
   });
   await waitFor(service.system.get('strategy')!, (s) => s.matches('ready'));
-  const base = `http://127.0.0.1:${service.web!.port}`;
+  // The dashboard as the service starts it, or with every limit lifted (the comparison run).
+  const web = startWebServer(service.app, { host: '127.0.0.1', port: 0, bars: service.core, runs: service.repos, ...(o.limits === false ? { admission: NO_LIMITS } : o.admission ? { admission: o.admission } : {}) });
+  const base = `http://127.0.0.1:${web.port}`;
 
   const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
   /** Bar rate per 250 ms window: the median of windows shrugs off a neighbour's burst on a shared machine. */
@@ -117,6 +128,7 @@ export async function benchUnderLoad(o: UnderLoadOptions = {}) {
   const idleMedian = pct([...idle.windows, ...after.windows], 0.5);
   const loadedMedian = pct(loaded.windows, 0.5);
 
+  await web.stop();
   await service.shutdown('bench');
   rmSync(dir, { recursive: true, force: true });
   return {
