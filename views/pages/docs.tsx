@@ -7,6 +7,7 @@ interface Operation {
   readonly tags?: readonly string[];
   readonly parameters?: readonly { name: string; in: string; required?: boolean; schema?: unknown }[];
   readonly requestBody?: { content?: Record<string, { schema?: unknown }> };
+  readonly responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
 }
 
 export interface OpenApiSpec {
@@ -32,6 +33,8 @@ export function DocsPage(props: { viewer: ViewerModel; spec: OpenApiSpec; specPa
       </p>
       {ops.map(({ path, method, op }) => {
         const body = op.requestBody?.content ? Object.values(op.requestBody.content)[0]?.schema : undefined;
+        const ok = op.responses?.['200'];
+        const answer = ok?.content ? Object.values(ok.content)[0]?.schema : undefined;
         return (
           <section class="panel wide op" data-testid="operation">
             <h2>
@@ -49,9 +52,22 @@ export function DocsPage(props: { viewer: ViewerModel; spec: OpenApiSpec; specPa
               ''
             )}
             {body ? (
-              <pre class="schema" safe>
-                {JSON.stringify(body, null, 2)}
-              </pre>
+              <>
+                <h3 class="small muted">Body</h3>
+                <pre class="schema" safe>
+                  {JSON.stringify(body, null, 2)}
+                </pre>
+              </>
+            ) : (
+              ''
+            )}
+            {answer ? (
+              <details data-testid="response-schema">
+                <summary safe>{`200 answer: ${ok?.description ?? 'JSON'}`}</summary>
+                <pre class="schema" safe>
+                  {JSON.stringify(answer, null, 2)}
+                </pre>
+              </details>
             ) : (
               ''
             )}
