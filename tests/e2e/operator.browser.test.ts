@@ -68,6 +68,26 @@ describe.skipIf(skip)('operator pages in a browser, at desktop and phone widths'
     }, 30_000);
   }
 
+  test('/docs is interactive: "Try it" on GET /api/status and GET /api/runs/{id} shows the answers, from this machine', async () => {
+    const page = await visit('/docs', WIDTHS[0]);
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    try {
+      const status = page.locator('[data-testid=operation]', { has: page.locator('code', { hasText: /^\/api\/status$/ }) }).locator('[data-testid=try-it]');
+      await status.locator('button').click();
+      await status.locator('.try-out', { hasText: '→ 200' }).waitFor({ timeout: 10_000 });
+      expect(await status.locator('.try-out').textContent()).toContain('"mode": "sim"');
+      const run = page.locator('[data-testid=operation]', { has: page.locator('code', { hasText: /^\/api\/runs\/\{id\}$/ }) }).locator('[data-testid=try-it]');
+      await run.locator('input[name=id]').fill('999999');
+      await run.locator('button').click();
+      await run.locator('.try-out', { hasText: '→ 404' }).waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'operator-desktop-docs-try-it.png'), fullPage: false });
+      expect(requests.every((u) => u.startsWith(base))).toBe(true);
+    } finally {
+      await page.close();
+    }
+  }, 30_000);
+
   test('a dropped broker connection shows the banner and "entries refused", on a phone too', async () => {
     h.sim.injectDisconnect('test: cable pulled');
     for (const size of WIDTHS) {

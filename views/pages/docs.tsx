@@ -19,13 +19,14 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 /**
  * The OpenAPI document rendered here, without Scalar or Swagger UI: both load their code from a
- * CDN, and this dashboard loads nothing from outside.
+ * CDN, and this dashboard loads nothing from outside. Every GET operation has a "Try it" form
+ * (views/public/docs.js) that sends the request from this page and shows the answer.
  */
 export function DocsPage(props: { viewer: ViewerModel; spec: OpenApiSpec; specPath: string }) {
   const { spec } = props;
   const ops = Object.entries(spec.paths ?? {}).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => ({ path, method: m, op: item[m]! })));
   return (
-    <Layout title="API" viewer={props.viewer} active="docs">
+    <Layout title="API" viewer={props.viewer} active="docs" scripts={['/assets/docs.js']}>
       <h1 safe>{`${spec.info?.title ?? 'API'} ${spec.info?.version ?? ''}`}</h1>
       <p safe>{spec.info?.description ?? ''}</p>
       <p>
@@ -61,6 +62,7 @@ export function DocsPage(props: { viewer: ViewerModel; spec: OpenApiSpec; specPa
             ) : (
               ''
             )}
+            {method === 'get' ? <TryIt path={path} parameters={op.parameters ?? []} /> : ''}
             {answer ? (
               <details data-testid="response-schema">
                 <summary safe>{`200 answer: ${ok?.description ?? 'JSON'}`}</summary>
@@ -75,6 +77,23 @@ export function DocsPage(props: { viewer: ViewerModel; spec: OpenApiSpec; specPa
         );
       })}
     </Layout>
+  );
+}
+
+/** A GET operation's "Try it" form: docs.js sends it from this page and shows the answer. */
+function TryIt(props: { path: string; parameters: NonNullable<Operation['parameters']> }) {
+  const params = props.parameters.filter((p) => p.in === 'path' || p.in === 'query');
+  return (
+    <form class="try inline-form" data-path={props.path} data-testid="try-it">
+      {params.map((p) => (
+        <label class="small">
+          <span safe>{`${p.name}${p.required ? ' *' : ''}`}</span>{' '}
+          <input name={p.name} data-in={p.in} required={p.in === 'path'} size="8" />
+        </label>
+      ))}
+      <button type="submit">Try it</button>
+      <pre class="schema try-out" hidden></pre>
+    </form>
   );
 }
 

@@ -17,6 +17,7 @@ const ASSETS = new Map<string, { path: () => string; type: string }>(Object.entr
   'app.css': { path: () => join(PUBLIC, 'app.css'), type: 'text/css; charset=utf-8' },
   'live-chart.js': { path: () => join(PUBLIC, 'live-chart.js'), type: 'text/javascript; charset=utf-8' },
   'run-charts.js': { path: () => join(PUBLIC, 'run-charts.js'), type: 'text/javascript; charset=utf-8' },
+  'docs.js': { path: () => join(PUBLIC, 'docs.js'), type: 'text/javascript; charset=utf-8' },
   'favicon.svg': { path: () => join(PUBLIC, 'favicon.svg'), type: 'image/svg+xml' },
   'vendor/htmx.min.js': { path: () => fromPackage('htmx.org', 'dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
   'vendor/htmx-ext-sse.js': { path: () => fromPackage('htmx-ext-sse', 'dist/sse.min.js'), type: 'text/javascript; charset=utf-8' },
