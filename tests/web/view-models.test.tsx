@@ -150,4 +150,11 @@ describe('formats and escaping', () => {
     expect(ready).not.toContain('broker-banner');
     expect(ready).toContain('class="badge ok" data-testid="trading-state">ACTIVE<');
   });
+
+  test('paper and live show the account and the contract traded; sim does not', () => {
+    const status = { mode: 'paper', connection: 'ready', position: null, zscore: 'ts', uptimeSec: 1, lastBar: null, trading: { kind: 'ACTIVE' } } as unknown as Status;
+    const venue = { mode: 'paper', account: 'DU1234567', symbol: 'MES', broker: 'ib' } as const;
+    expect(render(<StatusBar status={status} venue={venue} now={0} />)).toContain('data-testid="venue">DU1234567 · MES front month (ib)<');
+    expect(render(<StatusBar status={{ ...status, mode: 'sim' } as Status} venue={venue} now={0} />)).not.toContain('data-testid="venue"');
+  });
 });

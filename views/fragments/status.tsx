@@ -1,4 +1,4 @@
-import type { Status } from '../../src/web/view-models/dashboard.ts';
+import type { Status, Venue } from '../../src/web/view-models/dashboard.ts';
 import { Badge, type BadgeTone } from '../components/bits.tsx';
 import { tradingDisplay, nyDateTime } from '../../src/web/view-models/trading-display.ts';
 import { duration, price } from '../format.ts';
@@ -12,7 +12,7 @@ function connectionTone(state: string): BadgeTone {
 }
 
 /** The one line a trader reads first: which account, is it connected, may it trade. */
-export function StatusBar(props: { status: Status; now?: number }) {
+export function StatusBar(props: { status: Status; venue?: Venue; now?: number }) {
   const s = props.status;
   // 'ready.watching' → 'ready': the sub-state is the watchdog's business.
   const connection = s.connection.split('.')[0]!;
@@ -31,6 +31,16 @@ export function StatusBar(props: { status: Status; now?: number }) {
         <span class="label">Mode</span>
         <Badge tone={MODE_TONE[s.mode] ?? 'warn'} text={s.mode.toUpperCase()} testid="mode" />
       </div>
+      {props.venue && s.mode !== 'sim' ? (
+        <div class="item">
+          <span class="label">Account · contract</span>
+          <span class="value" data-testid="venue" safe>
+            {`${props.venue.account ?? "gateway's account"} · ${props.venue.symbol} front month (${props.venue.broker})`}
+          </span>
+        </div>
+      ) : (
+        ''
+      )}
       <div class="item">
         <span class="label">Connection</span>
         <Badge tone={connectionTone(connection)} text={connection} title={s.connection} testid="connection" />
