@@ -68,6 +68,27 @@ describe.skipIf(skip)('operator pages in a browser, at desktop and phone widths'
     }, 30_000);
   }
 
+  test('a large statechart fits the width at first, and zooms in and out', async () => {
+    const page = await visit('/statecharts/position', WIDTHS[1]);
+    const errors: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    try {
+      const width = () => page.locator('.sc-figure-large svg.sc-svg').evaluate((svg) => (svg as unknown as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width);
+      const fitted = await width();
+      expect(fitted).toBeLessThanOrEqual(390);
+      await page.click('[data-zoom=in]');
+      await page.click('[data-zoom=in]');
+      expect(await width()).toBeGreaterThan(fitted * 1.5);
+      expect(await page.textContent('[data-zoom-level]')).not.toBe('100%');
+      await page.screenshot({ path: join(ARTIFACTS, 'operator-phone-statechart-zoomed.png') });
+      await page.click('[data-zoom=fit]');
+      expect(Math.round(await width())).toBe(Math.round(fitted));
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 30_000);
+
   test('/docs is interactive: "Try it" on GET /api/status and GET /api/runs/{id} shows the answers, from this machine', async () => {
     const page = await visit('/docs', WIDTHS[0]);
     const requests: string[] = [];
