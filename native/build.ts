@@ -30,7 +30,14 @@ try {
 }
 
 // The CLI's shebang asks for `node`; running it with this Bun works where Node is absent.
-const build = spawnSync(process.execPath, [napiCli, 'build', '--release'], { cwd: crateDir, stdio: 'inherit' });
+const build = spawnSync(process.execPath, [napiCli, 'build', '--release'], { cwd: crateDir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+// The CLI warns on every build that napi-derive's `type-def` feature is off. It is off on purpose
+// (no generated .d.ts or JS glue, see Cargo.toml), so that one line is dropped; the rest is passed on.
+const expected = /`napi-derive` crate is not used or `type-def` feature is not enabled/;
+for (const [stream, text] of [[process.stdout, build.stdout], [process.stderr, build.stderr]] as const) {
+  const kept = (text ?? '').split('\n').filter((line) => !expected.test(line));
+  if (kept.join('').trim() !== '') stream.write(kept.join('\n'));
+}
 if (build.status !== 0 || !existsSync(join(crateDir, 'zscore.node'))) {
   console.error('native z-score: the build failed (output above). Fix the Rust toolchain (`rustup update`), or run with QS_ZSCORE=ts.');
   process.exit(build.status || 1);

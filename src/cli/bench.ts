@@ -2,6 +2,7 @@ import { benchBacktest, benchGrid } from '../bench/backtest.ts';
 import { benchFragments } from '../bench/fragments.ts';
 import { benchLiveInChild } from '../bench/live.ts';
 import { benchMarketData, marketDataRows } from '../bench/market-data.ts';
+import { benchUnderLoadInChild } from '../bench/under-load.ts';
 import { benchNumpyZScore } from '../bench/numpy.ts';
 import { benchZScore } from '../bench/zscore.ts';
 import { table } from '../backtest/report.ts';
@@ -36,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
   const md = await benchMarketData(quick ? { bars: 100_000, bigBars: 1_000_000, runs: 3 } : {});
   log('live path: bar → order request through the actors, then memory over 1,000,000 bars (a few minutes)…');
   const live = await benchLiveInChild(quick ? { bars: 5_000, rssBars: 20_000 } : {});
+  log('live path under dashboard load: 20,000 requests at 50 concurrent + 500 live streams (about a minute)…');
+  const loaded = await benchUnderLoadInChild(quick ? { requests: 500, concurrency: 10, sse: 20, idleMs: 1000 } : {});
 
   const figures = {
     backtestBarsPerSec: Math.round(bt.backtestBarsPerSec),
@@ -51,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
     barToOrderP50Us: Number(live.barToOrderP50Us.toFixed(1)),
     barToOrderP99Us: Number(live.barToOrderP99Us.toFixed(1)),
     rssMbAfter1MBars: Number(live.rssMbAfter1MBars.toFixed(1)),
+    barRateUnderLoadRatio: Number(loaded.barRateUnderLoadRatio.toFixed(2)),
+    barToOrderP99UnderLoadUs: Number(loaded.barToOrderP99UnderLoadUs.toFixed(1)),
     fragmentP99MaxMs: Number(Math.max(...frag.results.map((r) => r.p99Ms)).toFixed(3)),
     csvBarsPerSec: Math.round(md.csvBarsPerSec),
     csvPandasBarsPerSec: md.pandasBarsPerSec === null ? null : Math.round(md.pandasBarsPerSec),
@@ -70,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
     ...frag.results.map((r) => [`Dashboard ${r.name}`, `${fmt(r.p50Ms, 3)} / ${fmt(r.p99Ms, 3)} ms`, 'p50 / p99']),
     ['Bar → order request, p50 / p99', `${fmt(live.barToOrderP50Us, 0)} / ${fmt(live.barToOrderP99Us, 0)} µs`, `${fmt(live.orderRequests, 0)} order requests`],
     ...marketDataRows(md, fmt),
+    ['Bar rate under dashboard load ÷ idle', fmt(loaded.barRateUnderLoadRatio), `${fmt(loaded.load.requests ?? 0, 0)} requests in ${fmt((loaded.load.ms ?? 0) / 1000, 1)} s, ${loaded.load.sseOpened ?? 0} streams admitted`],
+    ['Bar → order request under load, p99', `${fmt(loaded.barToOrderP99UnderLoadUs, 0)} µs`, `idle p99 ${fmt(loaded.idle.p99Us, 0)} µs`],
     [`Resident memory after ${fmt(live.rss.at(-1)!.bars, 0)} bars`, `${fmt(live.rssMbAfter1MBars, 1)} MB`, `samples: ${live.rss.map((r) => r.mb.toFixed(0)).join(' ')} MB`],
   ];
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? '—' : `${fmt(b / a, 1)}×`);

@@ -117,12 +117,12 @@ export function gridFlags(def: StrategyDefinition, flags: string[] | undefined):
   if (!flags || flags.length === 0) return Object.fromEntries(Object.entries(def.defaultGrid).map(([k, v]) => [k, [...v]]));
   const grid: Record<string, number[]> = {};
   for (const [k, list] of keyValues('grid', flags)) {
-    if (!(k in def.defaults)) throw new UsageError(`--grid ${k}: unknown parameter for ${def.name} (known: ${Object.keys(def.defaults).join(', ')})`);
+    if (!Object.hasOwn(def.defaults, k)) throw new UsageError(`--grid ${k}: unknown parameter for ${def.name} (known: ${Object.keys(def.defaults).join(', ')})`);
     const values = list.split(',').map((s) => s.trim());
     const nums = values.map(Number);
     const bad = values.findIndex((s, i) => s === '' || !Number.isFinite(nums[i]));
     if (bad >= 0) throw new UsageError(`--grid ${k}: '${values[bad]}' is not a number (expected e.g. --grid ${k}=10,20,30)`);
-    if (k in grid) throw new UsageError(`--grid ${k} is given twice`);
+    if (Object.hasOwn(grid, k)) throw new UsageError(`--grid ${k} is given twice`);
     grid[k] = nums;
   }
   return grid;

@@ -1,3 +1,4 @@
+import { defaultConfig } from '../config/schema.ts';
 import type { BarSeries } from '../domain/bar.ts';
 import { fromNyWallMs, sessionStart } from '../domain/session.ts';
 import { writeBarsCsv } from '../market/csv.ts';
@@ -17,16 +18,20 @@ const options = {
   json: { type: 'boolean' },
 } as const;
 
+/** The same defaults as backtest, optimize and walkforward without a config, so `simulate` writes the bars they would test on. */
+const DEFAULT_DAYS = 60;
+const DEFAULT_SEED = defaultConfig().sim.seed;
+
 const spec: CommandSpec<typeof options> = {
   name: 'simulate',
   summary: 'write simulated MES bars on the CME Globex calendar to a CSV file',
-  usage: 'bun run simulate --out bars.csv [--days 20] [--regime switching] [--seed 1] [--start 2026-01-05] [--start-price 5000] [--bar-minutes 1] [--json]',
+  usage: 'bun run simulate --out bars.csv [--days 60] [--regime switching] [--seed 7] [--start 2026-01-05] [--start-price 5000] [--bar-minutes 1] [--json]',
   options,
   help: {
     out: 'CSV file to write (required)',
-    days: 'trading sessions to simulate, 1–2000 (default 20; a session is ~23 h)',
+    days: `trading sessions to simulate, 1–2000 (default ${DEFAULT_DAYS}, as backtest; a session is ~23 h)`,
     regime: `${REGIME_OPTIONS.join(' | ')} (default switching)`,
-    seed: 'random seed, an integer; the same seed gives the same bars (default 1)',
+    seed: `random seed, an integer; the same seed gives the same bars (default ${DEFAULT_SEED}, the config's sim.seed default, as backtest)`,
     start: 'trading date YYYY-MM-DD (its session opens 18:00 New York the evening before) or an ISO time (default 2026-01-05)',
     'start-price': 'price of the first bar, rounded to the 0.25 tick (default 5000)',
     'bar-minutes': 'bar length in minutes: 1, 2, 3, 5, 10, 15, 30 or 60 (default 1)',
@@ -81,8 +86,8 @@ export async function main(argv: string[]): Promise<number> {
   if (!parsed) return 0;
   const f = parsed.values;
   if (typeof f.out !== 'string' || f.out.trim() === '') throw new UsageError(`--out is required: the CSV file to write\nRun 'bun run simulate --help' for the options.`);
-  const days = parseNumberFlag('days', f.days, { integer: true, min: 1, max: 2000 }) ?? 20;
-  const seed = parseNumberFlag('seed', f.seed, { integer: true }) ?? 1;
+  const days = parseNumberFlag('days', f.days, { integer: true, min: 1, max: 2000 }) ?? DEFAULT_DAYS;
+  const seed = parseNumberFlag('seed', f.seed, { integer: true }) ?? DEFAULT_SEED;
   const startPrice = parseNumberFlag('start-price', f['start-price'], { min: 1, max: 999_999 }) ?? DEFAULT_START_PRICE;
   const barMinutes = parseNumberFlag('bar-minutes', f['bar-minutes'], { integer: true, min: 1, max: 60 }) ?? 1;
   if (60 % barMinutes !== 0) throw new UsageError(`--bar-minutes must divide 60 (1, 2, 3, 5, 10, 15, 30, 60), got '${barMinutes}'`);

@@ -6,6 +6,8 @@ import { lookupSetting, settingPaths, unknownKeyMessage } from './schema.ts';
  * overridden value gets exactly the same checks (and messages) as one written in the file.
  */
 
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
 export interface Overridden {
   /** A copy of the raw config with the overrides written in; the input is not modified. */
   readonly raw: unknown;
@@ -34,6 +36,9 @@ export function applyOverrides(raw: unknown, overrides: ReadonlyArray<readonly [
 /** Why `segments` is not a single settable value, or undefined when it is. */
 function pathProblem(segments: readonly string[]): string | undefined {
   if (segments.some((s) => s === '')) return `'${segments.join('.')}' is not a setting path; write it like risk.dailyLossLimit`;
+  // Written into a plain object these would change its prototype rather than set anything.
+  const reserved = segments.find((s) => RESERVED.has(s));
+  if (reserved !== undefined) return `'${reserved}' cannot be a name here (JavaScript reserves it on every object)`;
   const found = lookupSetting(segments);
   if (found.found) {
     if (found.kind !== 'section') return undefined;

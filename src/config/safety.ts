@@ -2,6 +2,7 @@ import { MES } from '../domain/instrument.ts';
 import { dollarsToTicksWithin, hasSubCent, toCents } from '../domain/money.ts';
 import { ConfigError, type Issue } from './errors.ts';
 import { LIVE_CONFIRMATION, type Config } from './schema.ts';
+import { TOKEN_RULE, tokenWeakness } from './token-strength.ts';
 
 export type { Issue } from './errors.ts';
 
@@ -26,6 +27,24 @@ const TICK_DOLLARS = MES.tickValueCents / 100;
  */
 export function checkSafety(config: Config, secrets: Secrets, extra?: ExtraCheck): Issue[] {
   return [...liveDetection(config), ...riskLimits(config), ...costs(config), ...exposure(config, secrets), ...(extra?.(config) ?? [])];
+}
+
+/**
+ * The real-money findings of a config that does not validate: read from the raw input, field by
+ * field, so a typo elsewhere never hides that orders would go to a live account. A mode that
+ * cannot be read is treated as not sim (its ib section may well be used once the typo is fixed).
+ */
+export function liveFindingsFromRaw(raw: unknown, defaults: Pick<Config, 'ib'>): Issue[] {
+  const obj = (x: unknown): Record<string, unknown> => (x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
+  const r = obj(raw);
+  const ib = obj(r.ib);
+  const mode = r.mode === undefined ? 'sim' : r.mode === 'sim' || r.mode === 'live' ? r.mode : 'paper';
+  const partial = {
+    mode,
+    liveConfirm: typeof r.liveConfirm === 'string' ? r.liveConfirm : undefined,
+    ib: { port: typeof ib.port === 'number' ? ib.port : defaults.ib.port, account: typeof ib.account === 'string' ? ib.account : defaults.ib.account },
+  } as unknown as Config;
+  return liveDetection(partial).filter((i) => i.level === 'critical');
 }
 
 function liveDetection(c: Config): Issue[] {
@@ -102,13 +121,18 @@ function costs(c: Config): Issue[] {
 function exposure(c: Config, secrets: Secrets): Issue[] {
   const issues: Issue[] = [];
   if (!isLoopback(c.web.host) && !secrets.dashboardToken) {
-    issues.push(error('web.host', `${c.web.host} is reachable from other machines, so the dashboard needs a token: set QS_DASHBOARD_TOKEN in the environment, or bind 127.0.0.1`));
+    issues.push(error('web.host', `${c.web.host} is reachable from other machines, so the dashboard needs a token: set QS_DASHBOARD_TOKEN in the environment (${TOKEN_RULE}), or bind 127.0.0.1`));
+  } else if (!isLoopback(c.web.host) && secrets.dashboardToken) {
+    const weak = tokenWeakness(secrets.dashboardToken);
+    if (weak) issues.push(error('web.host', `${c.web.host} is reachable from other machines: ${weak}; or bind 127.0.0.1`));
   }
   if (c.telegram.enabled) {
     if (!secrets.telegramBotToken) issues.push(error('telegram.enabled', 'the Telegram bot needs its token: set TELEGRAM_BOT_TOKEN in the environment, or set enabled: false'));
-    // An empty allow-list would either lock the operator out or, worse, tempt code to treat it as "anyone".
-    if (c.telegram.allowedUserIds.length === 0) issues.push(error('telegram.allowedUserIds', 'empty: list the Telegram user ids allowed to command the bot, e.g. [123456789]'));
-    if (c.telegram.allowedChatIds.length === 0) issues.push(error('telegram.allowedChatIds', 'empty: list the Telegram chat ids the bot talks in, e.g. [123456789]'));
+    // Empty lists are the onboarding step, never "anyone": the bot starts, answers every sender only
+    // with their own ids and acts on nothing, so the owner can learn the ids to put here.
+    const onboarding = 'the bot starts but obeys nobody: send it /start, it answers with your user id and chat id; list them here';
+    if (c.telegram.allowedUserIds.length === 0) issues.push(warning('telegram.allowedUserIds', `empty: ${onboarding}, e.g. [123456789]`));
+    if (c.telegram.allowedChatIds.length === 0) issues.push(warning('telegram.allowedChatIds', `empty: ${onboarding}, e.g. [123456789]`));
   }
   return issues;
 }

@@ -12,6 +12,9 @@ import { closest, ConfigError, show, suggestion, type Issue } from './errors.ts'
 
 type Message = (issue: v.BaseIssue<unknown>) => string;
 
+/** Keys a plain object treats specially; valibot's record silently drops them. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** "expected …, got …, (set it to e.g. …)" — the fix is always the default or a typical value. */
 const expecting =
   (what: string, example: unknown): Message =>
@@ -112,7 +115,8 @@ export const ConfigSchema = v.strictObject({
     initialCapital: dollars(ENGINE.initialCapital),
   }),
   store: section({
-    path: text('data/quant-scalper.db', 'a file path for the SQLite database'),
+    // A directory (`/`, `data/`, `.`) would pass a non-empty check and fail only at start, or worse.
+    path: text('data/quant-scalper.db', 'a file path for the SQLite database (a file, not a directory)', (s) => s.trim() !== '' && !/[/\\]\s*$/.test(s) && !/(^|[/\\])\.{1,2}$/.test(s.trim())),
   }),
   web: section({
     host: host('127.0.0.1'),
@@ -193,10 +197,15 @@ function structureIssues(raw: unknown, path: readonly string[]): Issue[] {
   const found = resolve(path);
   if (!('schema' in found) || (found.schema.type !== 'strict_object' && found.schema.type !== 'record')) return [];
   if (Array.isArray(raw)) return [sectionIssue(formatPath(path), raw)];
+  if (raw === null || typeof raw !== 'object') return [];
+  // valibot's record drops these keys without a word; a parameter the operator wrote must never vanish.
+  const reserved = Object.keys(raw)
+    .filter((k) => RESERVED_KEYS.has(k))
+    .map((k) => ({ level: 'error' as const, path: formatPath([...path, k]), message: `'${k}' cannot be a name here (JavaScript reserves it on every object); remove it` }));
   const entries = found.schema.entries;
-  if (!entries || raw === null || typeof raw !== 'object') return [];
+  if (!entries) return reserved;
   return Object.entries(raw).flatMap(([key, value]) =>
-    Object.hasOwn(entries, key)
+    Object.hasOwn(entries, key) && !RESERVED_KEYS.has(key)
       ? structureIssues(value, [...path, key])
       : [{ level: 'error' as const, path: formatPath([...path, key]), message: unknownKeyMessage(key, path) }],
   );

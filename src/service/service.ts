@@ -23,6 +23,7 @@ import { startWebServer } from '../web/server.ts';
 import { acquireStoreLock } from '../store/lock.ts';
 import type { Store } from '../store/db.ts';
 import { sqliteVenueStore } from './venue-store.ts';
+import { LogTail } from '../app/log-tail.ts';
 
 export interface ServiceOptions {
   readonly config: Config;
@@ -50,8 +51,11 @@ const NEXT_ORDER_ID = v.pipe(v.number(), v.integer(), v.minValue(1));
  * resting stop/target at the broker, or flatten), persists and closes.
  */
 export async function startService(opts: ServiceOptions) {
-  const { config, log } = opts;
+  const { config } = opts;
   const clock = opts.clock ?? wallClock;
+  // The last lines logged, secrets removed, for Telegram's /logs.
+  const logTail = new LogTail({ secrets: [opts.secrets.dashboardToken, opts.secrets.telegramBotToken], now: () => clock.now() });
+  const log = logTail.wrap(opts.log);
   // One service per store: the lock comes before the store is opened, so a second service never writes to it.
   const lock = acquireStoreLock(config.store.path);
   let store: Store;
@@ -92,10 +96,10 @@ export async function startService(opts: ServiceOptions) {
     ...(config.mode === 'sim' ? { marketOpen: () => true } : {}),
     ...(opts.onOrderRequest ? { onOrderRequest: opts.onOrderRequest } : {}),
   });
-  const app = createApp({ system, core, repos, config, broker, now: () => clock.now(), startedAt: clock.now(), zscoreImpl });
+  const app = createApp({ system, core, repos, config, broker, now: () => clock.now(), startedAt: clock.now(), zscoreImpl, logTail });
   log.info('service.starting', { mode: config.mode, broker: broker.name, strategy: def.name, params: JSON.stringify(params), store: config.store.path, zscore: describeZScoreImpl() });
   system.start();
-  const web = opts.web === false ? null : startWebServer(app, { host: config.web.host, port: config.web.port, token: opts.secrets.dashboardToken, bars: core, runs: repos });
+  const web = opts.web === false ? null : startWebServer(app, { host: config.web.host, port: config.web.port, token: opts.secrets.dashboardToken, bars: core, runs: repos, log });
   if (web) log.info('web.listening', { url: `http://${config.web.host}:${web.port}` });
   // Starts polling in the background: Telegram being down or slow never delays trading.
   const telegramToken = opts.secrets.telegramBotToken;

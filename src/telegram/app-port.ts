@@ -5,7 +5,7 @@ import type { CommandSource } from '../app/types.ts';
  * What the bot needs from the App facade, and nothing more: the bot never reaches into actors,
  * the broker or the store. `auditRefused` records requests refused before they became commands.
  */
-export type TelegramApp = Pick<App, 'status' | 'pnl' | 'trades' | 'runs' | 'breakers' | 'flatten' | 'pause' | 'resume'> & {
+export type TelegramApp = Pick<App, 'status' | 'pnl' | 'trades' | 'runs' | 'breakers' | 'flatten' | 'pause' | 'resume' | 'resetBreaker' | 'dailyPnl' | 'weeklyPnl' | 'recentLogs'> & {
   auditRefused(source: CommandSource, command: string, reason: string): unknown;
 };
 

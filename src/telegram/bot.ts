@@ -5,6 +5,9 @@ import { sourceOf, type TelegramApp } from './app-port.ts';
 import { backtestsText } from './commands/backtests.ts';
 import { pauseText, resumeText } from './commands/control.ts';
 import { registerFlatten } from './commands/flatten.ts';
+import { dailyText, weeklyText } from './commands/history.ts';
+import { logsText } from './commands/logs.ts';
+import { registerReset } from './commands/reset.ts';
 import { helpText, unknownText } from './commands/help.ts';
 import { pnlText, tradesText } from './commands/pnl.ts';
 import { pingText, statusText } from './commands/status.ts';
@@ -25,6 +28,8 @@ export interface BotOptions {
   /** Per API call; above the long-poll timeout, or every idle poll would time out. */
   readonly timeoutSeconds: number;
   readonly confirmTtlMs?: number;
+  /** Removes the bot token from text that leaves the machine (/logs). */
+  readonly redact?: (text: string) => string;
 }
 
 /** Refused senders get at most this many answers (and audit rows) a minute: a stranger cannot flood the audit table. */
@@ -70,7 +75,7 @@ export function createBot(o: BotOptions) {
     o.app.auditRefused({ channel: 'telegram', principal: String(user ?? 'unknown') }, what, reason);
     // No data, no action; just the sender's own ids, which is what the owner needs to set the bot up.
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: 'Not authorised. Nothing was done.' });
-    else if (chat !== undefined) await ctx.reply(`Not authorised. Your user id is ${b(user ?? 'unknown')}, this chat's id is ${b(chat)}.`, answering(ctx));
+    else if (chat !== undefined) await ctx.reply(`Not authorised — user id ${b(user ?? 'unknown')}, chat id ${b(chat)}. Nothing was done.`, answering(ctx));
   }
 
   const answer = (name: string, build: (ctx: Context & { match: string }) => string | Promise<string>) =>
@@ -97,6 +102,10 @@ export function createBot(o: BotOptions) {
   answer('resume', (ctx) => resumeText(o.app, sourceOf(ctx.from!.id)));
   const ttl = o.confirmTtlMs ?? 60_000;
   registerFlatten(bot, { app: o.app, confirmations: new FlattenConfirmations(o.now, ttl), log: o.log, track, ttlSeconds: Math.round(ttl / 1000) });
+  registerReset(bot, { app: o.app, confirmations: new FlattenConfirmations(o.now, ttl), log: o.log, ttlSeconds: Math.round(ttl / 1000) });
+  answer('daily', () => dailyText(o.app));
+  answer('weekly', () => weeklyText(o.app));
+  answer('logs', (ctx) => logsText(o.app, ctx.match, o.redact ?? ((x) => x)));
 
   bot.on('message:text', async (ctx) => {
     const command = commandOf(ctx.message.text);

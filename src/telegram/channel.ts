@@ -1,7 +1,7 @@
 import { Api, GrammyError } from 'grammy';
 import { ChannelError, type ChannelMessage, type NotifierChannel } from '../app/ports.ts';
 import type { AlertKind } from '../config/schema.ts';
-import { b, escClip } from './format.ts';
+import { b, esc, escClip, isoToNewYork, nyTime } from './format.ts';
 import { errorText } from './redact.ts';
 
 export interface TelegramChannelOptions {
@@ -12,6 +12,8 @@ export interface TelegramChannelOptions {
   /** A send that takes longer counts as a network failure (retried by the outbox). */
   readonly timeoutMs: number;
   readonly redact: (text: string) => string;
+  /** The clock the sending time is stamped from (New York time, with the date). */
+  readonly now?: () => number;
 }
 
 const LABEL: Record<AlertKind, string> = {
@@ -38,7 +40,8 @@ export function telegramChannel(o: TelegramChannelOptions): NotifierChannel {
     name: 'telegram',
     async send(m: ChannelMessage): Promise<void> {
       if (current?.id !== m.id) current = { id: m.id, reached: new Set() };
-      const text = `${b(LABEL[m.kind] ?? m.kind)}\n${escClip(m.text, 3800)}`;
+      const stamp = o.now ? ` · ${nyTime(o.now())}` : '';
+      const text = `${b(LABEL[m.kind] ?? m.kind)}${esc(stamp)}\n${escClip(isoToNewYork(m.text), 3800)}`;
       let refused: ChannelError | null = null;
       for (const chat of o.chatIds) {
         if (current.reached.has(chat)) continue;

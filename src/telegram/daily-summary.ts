@@ -1,6 +1,6 @@
 import { HOUR, nextSessionStart, sessionStart, toNyWallMs } from '../domain/session.ts';
 import type { TelegramApp } from './app-port.ts';
-import { dollars, duration, price, usd, utc } from './format.ts';
+import { dollars, duration, price, usd, nyTime } from './format.ts';
 
 /**
  * The end-of-session summary. A CME session closes at 17:00 New York time, an hour before the
@@ -32,7 +32,7 @@ export function dailySummaryText(app: TelegramApp, close?: number): string {
   const p = s.position;
   const pnl = s.pnl;
   return [
-    `Session ${utc(start)} → ${utc(end)} (17:00 New York close)`,
+    `Session ${nyTime(start)} → ${nyTime(end)} (17:00 New York close)`,
     `Trades: ${trades.length} (${won} won, ${trades.length - won} lost or even) · net ${usd(net)}`,
     `Week (realised): ${usd(pnl.week)} · since start: ${usd(pnl.sinceStart)} · equity ${dollars(pnl.equity)}`,
     `Position: ${p ? `${p.side} ${p.qty} MES @ ${price(p.entryPrice)}, carried into the next session (stop ${price(p.stop)}, target ${price(p.target)})` : 'flat'}`,

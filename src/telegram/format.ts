@@ -30,10 +30,22 @@ export function price(value: number | null | undefined): string {
   return value === null || value === undefined ? 'n/a' : value.toFixed(2);
 }
 
-/** `2026-01-05 14:30 UTC`: one zone for everything the bot says, the one the store uses. */
-export function utc(ms: number | null | undefined): string {
+const NY = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/**
+ * `Mon 2026-01-05 09:30 New York`: the exchange's clock (CME sessions, the 18:00 halt reset and
+ * the 17:00 close are all New York times), with the date, so an alert read the next morning is
+ * not ambiguous.
+ */
+export function nyTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return 'n/a';
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const p = Object.fromEntries(NY.formatToParts(ms).map((x) => [x.type, x.value]));
+  return `${p.weekday} ${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} New York`;
+}
+
+/** Every ISO-8601 UTC time in a text (`2026-01-05T14:30:00.000Z`) rewritten as New York time. */
+export function isoToNewYork(text: string): string {
+  return text.replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,3})?)?Z\b/g, (iso) => nyTime(Date.parse(iso)));
 }
 
 /** 3d 4h · 1h 02m · 42s */

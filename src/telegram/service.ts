@@ -55,7 +55,7 @@ export function startTelegram(o: StartTelegramOptions): TelegramService {
   const tg = o.config.telegram;
   const redact = redactor(o.token);
   const log = redactingLogger(o.log, redact);
-  const channel = telegramChannel({ token: o.token, apiRoot: tg.apiRoot, chatIds: tg.allowedChatIds, timeoutMs: t.sendTimeoutMs, redact });
+  const channel = telegramChannel({ token: o.token, apiRoot: tg.apiRoot, chatIds: tg.allowedChatIds, timeoutMs: t.sendTimeoutMs, redact, now: o.now });
   const { bot, idle } = createBot({
     app: o.app,
     token: o.token,
@@ -67,6 +67,7 @@ export function startTelegram(o: StartTelegramOptions): TelegramService {
     now: o.now,
     timeoutSeconds: t.pollTimeoutSeconds + 15,
     confirmTtlMs: t.confirmTtlMs,
+    redact,
   });
   const abort = new AbortController();
   let stopped = false;

@@ -1,5 +1,5 @@
 import type { PositionView, Status } from './app-port.ts';
-import { b, esc, price, usd, utc } from './format.ts';
+import { b, esc, price, usd, nyTime } from './format.ts';
 
 /** Pieces several replies share, so /status, /flatten and the daily summary say the same thing the same way. */
 
@@ -16,7 +16,7 @@ export function tradingLine(t: Status['trading']): string {
     case 'PAUSED':
       return `${b('PAUSED')} (no new entries; /resume to allow)`;
     case 'COOLDOWN':
-      return `${b('COOLDOWN')} until ${esc(utc(t.until))}`;
+      return `${b('COOLDOWN')} until ${esc(nyTime(t.until))}`;
     case 'HALTED':
       return `${b('HALTED')}: ${esc(t.reason)}`;
   }

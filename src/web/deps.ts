@@ -2,7 +2,9 @@ import type { App } from '../app/app.ts';
 import { createMarketView, type MarketView } from '../app/market-view.ts';
 import { createResearch, type Research } from '../app/research.ts';
 import { Sessions } from './security/auth.ts';
-import { Gate } from './security/gate.ts';
+import type { Logger } from '../domain/log.ts';
+import { Gate, type Refusal } from './security/gate.ts';
+import { Throttle, type ThrottleOptions } from './security/throttle.ts';
 import type { ViewerModel } from './view-models/viewer.ts';
 
 /** What the dashboard is built from. Everything but `app` has a default, so a test passes only what it checks. */
@@ -18,8 +20,12 @@ export interface WebOptions {
   readonly loopbackOnly?: boolean;
   /** How often the live stream re-renders and pushes what changed (default 1000 ms). */
   readonly pushIntervalMs?: number;
-  /** Wall clock for session expiry. */
+  /** Wall clock for session expiry and the token-guess lockout. */
   readonly now?: () => number;
+  /** Where refused requests are logged (default: stderr). */
+  readonly log?: Logger;
+  /** Token-guess limits per client address (defaults in Throttle). */
+  readonly throttle?: ThrottleOptions;
 }
 
 export interface WebDeps {
@@ -35,13 +41,23 @@ const NO_RUNS: Research = createResearch({
   runs: { countRuns: () => 0, listRuns: () => [], getRun: () => null, getRunTrades: () => [], getGridRows: () => [], getFolds: () => [] } as never,
 });
 
+const stderrLog = (event: string, fields: Record<string, unknown>) => console.warn(event, JSON.stringify(fields));
+
 export function webDeps(o: WebOptions): WebDeps {
   const token = o.token ? o.token : null;
+  const now = o.now ?? Date.now;
+  // Every refusal is both evidence (the audit table) and a signal (the log): one callback does both.
+  const onRefused = (r: Refusal) => {
+    o.app.auditRefused({ channel: 'web', principal: `address ${r.client}` }, `${r.method} ${r.path}`, `${r.status} ${r.error}`);
+    const fields = { client: r.client, method: r.method, path: r.path, status: r.status, error: r.error };
+    if (o.log) o.log.warn('web.refused', fields);
+    else stderrLog('web.refused', fields);
+  };
   return {
     app: o.app,
     market: o.market ?? createMarketView({ strategy: 'unknown', params: {} }),
     research: o.research ?? NO_RUNS,
-    gate: new Gate(token, new Sessions(o.now ?? Date.now), o.loopbackOnly ?? true),
+    gate: new Gate({ token, sessions: new Sessions(now), loopbackOnly: o.loopbackOnly ?? true, throttle: new Throttle(now, o.throttle), onRefused }),
     pushIntervalMs: o.pushIntervalMs ?? 1000,
   };
 }

@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia';
+import type { Logger } from '../domain/log.ts';
 import type { App } from '../app/app.ts';
 import { marketViewOf, type BarSource } from '../app/market-view.ts';
 import { createResearch, type ResearchStore } from '../app/research.ts';
@@ -16,9 +17,13 @@ import { eventRoutes } from './routes/events.ts';
 import { loginRoutes } from './routes/login.tsx';
 import { dashboardRoutes } from './routes/pages.tsx';
 import { researchRoutes } from './routes/research.tsx';
-import { BODY_LIMIT, isLoopbackHost } from './security/gate.ts';
+import { isLoopbackHost } from './security/gate.ts';
+import { listen } from './listen.ts';
+import type { AdmissionOptions } from './security/admission.ts';
+import { clientAddress } from './security/client.ts';
 import { statechartRoutes } from './statecharts/routes.ts';
 import { SECURITY_HEADERS } from './security/headers.ts';
+import { TOKEN_RULE, tokenWeakness } from '../config/token-strength.ts';
 
 /**
  * The HTTP surface: one Elysia instance per feature module, mounted here behind one gate (Host,
@@ -31,10 +36,16 @@ export function createWebApp(options: WebOptions | App) {
   const web: Elysia = new Elysia()
     .onRequest(async ({ request, set }) => {
       Object.assign(set.headers, SECURITY_HEADERS);
-      const refused = await deps.gate.check(request);
-      if (refused) return errorResponse(request, refused.status, refused.error, refused.message);
+      const refused = await deps.gate.check(request, clientAddress(request));
+      if (refused) {
+        if (refused.retryAfterSec) set.headers['retry-after'] = String(refused.retryAfterSec);
+        return errorResponse(request, refused.status, refused.error, refused.message);
+      }
     })
-    .onError(({ code, error, request }) => handleError({ code, error, request }))
+    .onError(({ code, error, request }) => {
+      if (code === 'VALIDATION' || code === 'PARSE') deps.gate.reportInvalid(request, 422, code === 'PARSE' ? 'malformed' : 'invalid');
+      return handleError({ code, error, request });
+    })
     .use(openApiPlugin())
     .use(healthRoutes(deps.app))
     .use(assetRoutes())
@@ -61,14 +72,20 @@ export interface StartWebOptions {
   readonly runs?: ResearchStore;
   /** How often the live stream pushes (default 1000 ms). */
   readonly pushIntervalMs?: number;
+  /** Where refused requests are logged (default stderr). */
+  readonly log?: Logger;
+  /** The HTTP budget and stream caps (defaults in Admission). */
+  readonly admission?: AdmissionOptions;
 }
 
 export function startWebServer(app: App, opts: StartWebOptions) {
   const loopback = isLoopbackHost(opts.host);
   // The config validator refuses this too; a second check here keeps any other caller honest.
   if (!loopback && !opts.token) {
-    throw Object.assign(new Error(`web.host ${opts.host} is reachable from other machines, so the dashboard needs a token: set QS_DASHBOARD_TOKEN, or bind 127.0.0.1`), { name: 'ConfigError' });
+    throw Object.assign(new Error(`web.host ${opts.host} is reachable from other machines, so the dashboard needs a token: set QS_DASHBOARD_TOKEN (${TOKEN_RULE}), or bind 127.0.0.1`), { name: 'ConfigError' });
   }
+  const weak = loopback ? null : tokenWeakness(opts.token!);
+  if (weak) throw Object.assign(new Error(`web.host ${opts.host}: ${weak}`), { name: 'ConfigError' });
   const market = opts.bars ? marketViewOf(opts.bars) : undefined;
   const web = createWebApp({
     app,
@@ -77,13 +94,14 @@ export function startWebServer(app: App, opts: StartWebOptions) {
     ...(opts.pushIntervalMs ? { pushIntervalMs: opts.pushIntervalMs } : {}),
     ...(market ? { market } : {}),
     ...(opts.runs ? { research: createResearch(opts.runs) } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
   });
-  // Bun refuses bigger bodies before they are read; the gate checks again for app.handle callers.
-  const server = web.listen({ hostname: opts.host, port: opts.port, maxRequestBodySize: BODY_LIMIT, idleTimeout: 30 });
+  const { server, admission } = listen(web, { hostname: opts.host, port: opts.port, ...(opts.admission ? { admission: opts.admission } : {}) });
   return {
     get port(): number {
-      return server.server?.port ?? opts.port;
+      return server.port ?? opts.port;
     },
+    admission,
     stop: () => {
       web.feed.stop();
       market?.close();

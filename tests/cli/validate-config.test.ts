@@ -89,6 +89,25 @@ describe('exit codes', () => {
     expect(stdout).toContain('0 critical, 2 errors, 0 warnings');
   });
 
+  test('a live config with schema errors still shows its CRITICAL findings first, and the banner', async () => {
+    const { code, stdout } = await run([yamlFile('mode: live\nib:\n  port: 4001\n  account: U1234567\nrisk:\n  dailyLosLimit: 3\n  maxContracts: many\n')]);
+    const lines = stdout.split('\n');
+
+    expect(code).toBe(2);
+    expect(lines[0]).toContain('CRITICAL: this config can trade REAL MONEY');
+    expect(lines[1]).toBe('CRITICAL  mode: LIVE trading: orders go to a real-money account');
+    expect(stdout).toContain('CRITICAL  ib.port: 4001 is an IB LIVE port');
+    expect(stdout).toContain('CRITICAL  ib.account: U1234567 is a LIVE account');
+    expect(stdout).toContain("risk.dailyLosLimit: unknown setting");
+    expect(stdout).toMatch(/3 critical, 2 errors/);
+  });
+
+  test('a mistyped mode with a live port is still flagged CRITICAL', async () => {
+    const { stdout } = await run([yamlFile('mode: lvie\nib:\n  port: 7496\n')]);
+    expect(stdout).toContain('CRITICAL  ib.port: 7496 is an IB LIVE port');
+    expect(stdout).toContain("error     mode:");
+  });
+
   test('2 for a YAML syntax error, naming the file', async () => {
     const path = yamlFile('risk:\n  maxDrawdown: [1000\n');
     const { code, stdout } = await run([path]);
@@ -169,7 +188,7 @@ describe('--json', () => {
 
 describe('secrets', () => {
   test('are read from the environment and never printed', async () => {
-    const dashboard = 'DASHSECRET9';
+    const dashboard = 'DASHSECRET9-Zq3vN8pL2mXr7TcW9yKb4HsJ6';
     const bot = '123456:BOT-SECRET-VALUE';
     const path = yamlFile(`mode: paper\nweb:\n  host: 0.0.0.0\nib:\n  account: ${dashboard}\ntelegram:\n  enabled: true\n  allowedUserIds: [1]\n  allowedChatIds: [1]\n`);
 

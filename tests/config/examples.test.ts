@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.ts';
 import { defaultConfig, LIVE_CONFIRMATION, settingPaths } from '../../src/config/schema.ts';
@@ -59,4 +59,24 @@ describe('paper.example.yaml', () => {
     expect(config.ib.port).toBe(4002);
     expect(config.ib.account).toMatch(/^DU\d+$/);
   });
+});
+
+describe('the example configs tell the user the right file names', () => {
+  test('every "validate-config config/X" step names a file that exists or an earlier step copies', () => {
+    for (const name of ['paper.example.yaml', 'config.example.yaml']) {
+      const text = readFileSync(join(import.meta.dir, '../../config', name), 'utf8');
+      const copied = [...text.matchAll(/cp \S+ (config\/\S+\.yaml)/g)].map((m) => m[1]);
+      for (const [, file] of text.matchAll(/validate-config (config\/\S+\.yaml)/g)) {
+        expect(existsSync(join(import.meta.dir, '../..', file!)) || copied.includes(file)).toBe(true);
+      }
+    }
+  });
+});
+
+describe('the native build', () => {
+  test('prints no napi-derive WARNING (type-def is off on purpose)', () => {
+    const r = Bun.spawnSync(['bun', join(import.meta.dir, '../../native/build.ts')], { stdout: 'pipe', stderr: 'pipe' });
+    expect(r.exitCode).toBe(0);
+    expect(`${r.stdout}${r.stderr}`).not.toContain('WARNING');
+  }, 600_000);
 });

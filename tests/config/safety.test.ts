@@ -127,7 +127,18 @@ describe('exposure', () => {
   test('a dashboard reachable from other machines needs a token', () => {
     expect(findings({ web: { host: '0.0.0.0' } })).toEqual(['error web.host']);
     expect(messageAt({ web: { host: '0.0.0.0' } }, 'web.host')).toContain('QS_DASHBOARD_TOKEN');
-    expect(findings({ web: { host: '0.0.0.0' } }, { dashboardToken: 'x' })).toEqual([]);
+    expect(findings({ web: { host: '0.0.0.0' } }, { dashboardToken: 'Zq3vN8pL2mXr7TcW9yKb4HsJ6dFgA1eU' })).toEqual([]);
+  });
+
+  test('off loopback a weak token is an error that states the rule: 32 characters, 10 different', () => {
+    for (const weak of ['a', 'correct-horse-battery', 'a'.repeat(64), 'abababababababababababababababab12']) {
+      expect(findings({ web: { host: '0.0.0.0' } }, { dashboardToken: weak })).toEqual(['error web.host']);
+    }
+    const message = messageAt({ web: { host: '0.0.0.0' } }, 'web.host', { dashboardToken: 'a' });
+    expect(message).toContain('at least 32 characters with at least 10 different ones');
+    expect(message).toContain('openssl rand -base64 32');
+    // On loopback any token will do: only this machine can reach it.
+    expect(findings({ web: { host: '127.0.0.1' } }, { dashboardToken: 'a' })).toEqual([]);
   });
 
   test.each(['127.0.0.1', '127.0.1.1', 'localhost', '::1'])('%s is loopback', (host) => {
@@ -150,11 +161,10 @@ describe('exposure', () => {
     expect(messageAt(telegramReady, 'telegram.enabled')).toContain('TELEGRAM_BOT_TOKEN');
   });
 
-  test('telegram enabled with an empty allow-list is an error for each list', () => {
-    expect(findings({ telegram: { enabled: true, allowedUserIds: [], allowedChatIds: [] } }, { telegramBotToken: 't' })).toEqual([
-      'error telegram.allowedUserIds',
-      'error telegram.allowedChatIds',
-    ]);
+  test('telegram enabled with empty allow-lists is onboarding: a warning for each list saying how to get the ids, not an error', () => {
+    const empty = { telegram: { enabled: true, allowedUserIds: [], allowedChatIds: [] } };
+    expect(findings(empty, { telegramBotToken: 't' })).toEqual(['warning telegram.allowedUserIds', 'warning telegram.allowedChatIds']);
+    expect(messageAt(empty, 'telegram.allowedUserIds', { telegramBotToken: 't' })).toContain('obeys nobody: send it /start');
   });
 
   test('telegram disabled needs nothing', () => {

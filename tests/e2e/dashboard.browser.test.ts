@@ -131,7 +131,7 @@ describe.skipIf(skip || !existsSync(CHROMIUM))('the dashboard in a browser', () 
 
     expect(await page.textContent('[data-testid=command-result]')).toContain('Flatten: flat:');
     await until(page, () => document.querySelector('[data-testid=position-side]')?.textContent === 'FLAT');
-    expect(await page.textContent('[data-testid=trading-state]')).toBe('PAUSED');
+    expect(await page.textContent('[data-testid=trading-state]')).toBe('PAUSED: no new entries (Resume to allow)');
     expect(h.core.engine.state.position).toBeNull();
     await page.screenshot({ path: join(ARTIFACTS, 'flattened.png'), fullPage: true });
     expect(problems).toEqual([]);

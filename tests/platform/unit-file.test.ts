@@ -72,7 +72,8 @@ describe('config/quant-scalper.service', () => {
 
   test('takes secrets from an optional environment file and holds none itself', () => {
     expect(one('EnvironmentFile')).toBe('-/etc/quant-scalper/env');
-    expect(service.Environment ?? []).toEqual([]);
+    // Production mode is the one setting it carries: no secret is an Environment= line.
+    expect(service.Environment ?? []).toEqual(['NODE_ENV=production']);
     expect(text).not.toMatch(/(QS_DASHBOARD_TOKEN|TELEGRAM_BOT_TOKEN)\s*=\s*\S/);
     expect(text).not.toMatch(/\b\d{6,}:[A-Za-z0-9_-]{30,}\b/); // the shape of a Telegram bot token
   });

@@ -16,14 +16,14 @@ describe('only allow-listed users in allow-listed chats get data or action', () 
   test('a stranger asking for /status gets no data, only their own ids, and the attempt is audited', async () => {
     const reply = await t.say(STRANGER, STRANGER_DM, '/status');
 
-    expect(reply.text).toBe(`Not authorised. Your user id is <b>${STRANGER.id}</b>, this chat's id is <b>${STRANGER.id}</b>.`);
+    expect(reply.text).toBe(`Not authorised — user id <b>${STRANGER.id}</b>, chat id <b>${STRANGER.id}</b>. Nothing was done.`);
     expect(lastAudit()).toMatchObject({ source: 'telegram', principal: String(STRANGER.id), command: '/status', ok: false, result: { ok: false, message: 'refused: user not on the allow-list' } });
   });
 
   test('a stranger in an allowed group cannot /pause', async () => {
     const reply = await t.say(STRANGER, DESK, '/pause');
 
-    expect(reply.text).toStartWith('Not authorised.');
+    expect(reply.text).toStartWith('Not authorised — ');
     expect(t.h.core.engine.state.paused).toBe(false);
     expect(lastAudit()).toMatchObject({ principal: String(STRANGER.id), command: '/pause', ok: false });
   });
@@ -31,7 +31,7 @@ describe('only allow-listed users in allow-listed chats get data or action', () 
   test('an allowed user in a chat that is not allowed cannot /flatten: no prompt, no buttons', async () => {
     const reply = await t.say(OWNER, ELSEWHERE, '/flatten');
 
-    expect(reply.text).toStartWith('Not authorised.');
+    expect(reply.text).toStartWith('Not authorised — ');
     expect(reply.reply_markup).toBeUndefined();
     expect(t.h.core.engine.state.position).not.toBeNull();
     expect(lastAudit()).toMatchObject({ principal: String(OWNER.id), command: '/flatten', ok: false, result: { message: 'refused: chat not on the allow-list' } });

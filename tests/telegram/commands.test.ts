@@ -22,7 +22,7 @@ describe('every command answers with what the operator needs', () => {
       const reply = await ask(command);
       expect(reply.parse_mode).toBe('HTML');
       expect(reply.text).toContain('automated MES futures trading');
-      for (const c of ['/status', '/pnl', '/trades', '/backtests', '/ping', '/pause', '/resume', '/flatten', '/help']) expect(reply.text).toContain(c);
+      for (const c of ['/status', '/pnl', '/daily', '/weekly', '/trades', '/backtests', '/ping', '/pause', '/resume', '/flatten', '/reset', '/help']) expect(reply.text).toContain(c);
     }
   });
 

@@ -21,7 +21,7 @@ describe('the daily summary', () => {
     const trades = t.h.app.trades({ limit: 500 }).filter((x) => x.sessionStart === sessionStart(CLOSE - 1));
     const net = trades.reduce((a, x) => a + x.pnlCents, 0) / 100;
     expect(trades.length).toBeGreaterThan(0);
-    expect(summary.text).toContain('Session 2026-01-04 23:00 UTC → 2026-01-05 22:00 UTC (17:00 New York close)');
+    expect(summary.text).toContain('Session Sun 2026-01-04 18:00 New York → Mon 2026-01-05 17:00 New York (17:00 New York close)');
     expect(summary.text).toContain(esc(`Trades: ${trades.length} (`));
     expect(summary.text).toContain(`net ${usd(net)}`);
     expect(summary.text).toContain(`Trading: ${t.h.app.status().trading.kind}`);

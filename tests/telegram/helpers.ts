@@ -49,13 +49,13 @@ export function recordingLogger() {
  * started against both, its channel joined to the service's notifier. `clock` is the bot's own
  * clock (confirmations expire by it); `h.clock` drives the actors, the notifier among them.
  */
-export async function telegramHarness(opts: { config?: Record<string, unknown>; warmup?: number; tuning?: Partial<TelegramTuning> } = {}) {
+export async function telegramHarness(opts: { config?: Record<string, unknown>; warmup?: number; tuning?: Partial<TelegramTuning>; allow?: { users: number[]; chats: number[] } } = {}) {
   const clock = { ms: Date.parse('2026-01-06T15:00:00Z'), now: () => clock.ms };
   const { lines, log } = recordingLogger();
   const h = await liveHarness({ config: { ...BUSY_MARKET, ...opts.config }, log, ...(opts.warmup ? { warmup: opts.warmup } : {}) });
   // Messages are dated 4 s before the bot's clock: /ping must report that delay.
   const api = await FakeTelegramApi.start({ token: TOKEN, now: () => clock.ms - 4000, stamp: () => h.clock.now() });
-  const config = { ...h.config, telegram: { ...h.config.telegram, enabled: true, allowedUserIds: [OWNER.id, PARTNER.id], allowedChatIds: [DM.id, DESK.id], apiRoot: api.apiRoot } };
+  const config = { ...h.config, telegram: { ...h.config.telegram, enabled: true, allowedUserIds: opts.allow?.users ?? [OWNER.id, PARTNER.id], allowedChatIds: opts.allow?.chats ?? [DM.id, DESK.id], apiRoot: api.apiRoot } };
   const app: TelegramApp = { ...h.app, auditRefused: (source, command, reason) => auditRefused({ repos: h.repos, now: clock.now }, source, command, reason) };
   const alerts = new Alerts({ outbox: h.repos.outbox, settings: config.telegram.alerts, now: () => h.clock.now(), poke: () => h.system.send('notifier', { type: 'OutboxChanged' }), logger: log });
   const tg = startTelegram({ app, config, token: TOKEN, log, now: clock.now, notify: (kind, text) => void alerts.alert(kind, text), tuning: { pollTimeoutSeconds: 2, restartDelayMs: 200, summaryCheckMs: 50, ...opts.tuning } });

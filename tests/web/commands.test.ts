@@ -11,7 +11,7 @@ afterAll(async () => {
 
 const paused = () => w.h.core.engine.state.paused;
 
-/** Sends a refused request and checks its status, message, and that nothing changed. */
+/** Sends a refused request and checks its status, message, that nothing changed, and that the refusal is audited once. */
 async function refused(path: string, init: RequestInit, status: number, message: RegExp) {
   const audits = auditCount(w.h);
   const before = paused();
@@ -20,7 +20,12 @@ async function refused(path: string, init: RequestInit, status: number, message:
   const body = (await res.json()) as { message: string };
   expect(body.message).toMatch(message);
   expect(paused()).toBe(before);
-  expect(auditCount(w.h)).toBe(audits);
+  expect(auditCount(w.h)).toBe(audits + 1);
+  const row = w.h.repos.audit.recent(1)[0]!;
+  expect(row.ok).toBe(false);
+  expect(row.source).toBe('web');
+  expect(row.command).toBe(`POST ${path}`);
+  expect(JSON.stringify(row)).not.toContain(TOKEN);
 }
 
 describe('state-changing requests are refused, and change nothing, when', () => {

@@ -1,6 +1,7 @@
 import { marketViewOf } from '../../src/app/market-view.ts';
 import { createResearch } from '../../src/app/research.ts';
 import { liveHarness } from '../../src/testing/live-harness.ts';
+import type { WebOptions } from '../../src/web/deps.ts';
 import { createWebApp } from '../../src/web/server.ts';
 
 export { barsUntil, whileBarsRun } from '../app/helpers.ts';
@@ -22,7 +23,7 @@ export type Harness = Awaited<ReturnType<typeof liveHarness>>;
 export type Web = Awaited<ReturnType<typeof dashboard>>;
 
 /** The real service on the sim venue with its dashboard, driven through `app.handle`. */
-export async function dashboard(opts: { token?: string | null; config?: Record<string, unknown>; pushIntervalMs?: number } = {}) {
+export async function dashboard(opts: { token?: string | null; config?: Record<string, unknown>; pushIntervalMs?: number } & Pick<WebOptions, 'now' | 'log' | 'loopbackOnly'> = {}) {
   const h = await liveHarness({ config: opts.config ?? ACTIVE_MARKET, warmup: 100 });
   const market = marketViewOf(h.core);
   const web = createWebApp({
@@ -31,6 +32,9 @@ export async function dashboard(opts: { token?: string | null; config?: Record<s
     research: createResearch(h.repos),
     token: opts.token === undefined ? TOKEN : opts.token,
     pushIntervalMs: opts.pushIntervalMs ?? 20,
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.loopbackOnly === undefined ? {} : { loopbackOnly: opts.loopbackOnly }),
   });
   const request = (path: string, init: RequestInit = {}) => web.handle(new Request(`${ORIGIN}${path}`, init));
   return {

@@ -106,3 +106,28 @@ describe('host and binding', () => {
     }
   });
 });
+
+describe('a dashboard reachable from other machines', () => {
+  test('refuses a weak token at start, saying the rule', () => {
+    expect(() => startWebServer(w.h.app, { host: '0.0.0.0', port: 0, token: 'a' })).toThrow(/at least 32 characters with at least 10 different ones/);
+    expect(() => startWebServer(w.h.app, { host: '192.168.1.5', port: 0, token: 'x'.repeat(40) })).toThrow(/only 1 different characters/);
+  });
+
+  test('needs the token for reads too: pages, fragments, API and CSV, from any Host', async () => {
+    const open = await dashboard({ loopbackOnly: false });
+    try {
+      const at = (path: string, headers: Record<string, string> = {}) => open.web.handle(new Request(`http://203.0.113.9:8080${path}`, { headers }));
+      for (const path of ['/', '/fragments/status', '/api/status', '/trades.csv', '/health', '/statecharts', '/docs']) {
+        const res = await at(path);
+        expect(res.status).toBe(401);
+        expectSecurityHeaders(res);
+      }
+      expect((await at('/api/status', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+      expect((await at('/api/status', { authorization: 'Bearer guess' })).status).toBe(401);
+      expect((await at('/login')).status).toBe(200);
+      expect((await at('/assets/app.css')).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+});

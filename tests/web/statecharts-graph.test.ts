@@ -49,18 +49,18 @@ describe('machine → graph, from the real definitions', () => {
     expect(edge(g, 'flattening', 'reconciling', 'onDone flatten')?.kind).toBe('done');
     expect(edge(g, 'flattening', 'reconciling', 'onError flatten')?.kind).toBe('error');
     expect(edge(g, 'open', 'flat', 'OrderFilled [closedAll]')).toBeDefined();
-    expect(edge(g, 'exiting', 'open', 'OrderRefused [inline]')).toBeDefined();
+    expect(edge(g, 'exiting', 'open', 'OrderRefused [guarded]')).toBeDefined();
     // A transition declared on the machine itself leaves the outer box.
     expect(edge(g, '', 'flattening', 'Flatten')).toBeDefined();
     expect(allNodes(g.root).find((n) => n.path === 'flattening')!.invokes).toEqual(['flatten']);
   });
 
-  test('guards are named by their type; inline ones say so; combinators show their parts', () => {
+  test('guards are named by their type; inline ones only say they are guarded; combinators show their parts', () => {
     const m = setup({ guards: { a: () => true, b: () => true } }).createMachine({
       initial: 'x',
       states: { x: { on: { Go: [{ guard: and(['a', not('b')]), target: 'y' }, { guard: 'a', target: 'y' }, { guard: () => false, target: 'y' }] } }, y: {} },
     });
-    expect(machineGraph(m).edges.map((e) => e.label)).toEqual(['Go [and(a, not(b))]', 'Go [a]', 'Go [inline]']);
+    expect(machineGraph(m).edges.map((e) => e.label)).toEqual(['Go [and(a, not(b))]', 'Go [a]', 'Go [guarded]']);
     expect(guardName(undefined)).toBeNull();
     expect(guardName({ type: 'cooldownOver', params: {} })).toBe('cooldownOver');
   });

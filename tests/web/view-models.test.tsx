@@ -122,12 +122,38 @@ describe('formats and escaping', () => {
   });
 
   test('the status bar shows LIVE in red, cooldowns with their end, halts with their reason (escaped)', () => {
+    const now = Date.UTC(2026, 0, 5, 14, 0);
     const base = { mode: 'live', connection: 'ready.watching', position: null, zscore: 'native', uptimeSec: 3725, lastBar: null } as unknown as Status;
-    const live = render(<StatusBar status={{ ...base, trading: { kind: 'COOLDOWN', until: Date.UTC(2026, 0, 5, 14, 35) } }} />);
+    const live = render(<StatusBar status={{ ...base, trading: { kind: 'COOLDOWN', until: Date.UTC(2026, 0, 5, 14, 35) } }} now={now} />);
     expect(live).toContain('class="badge bad" data-testid="mode">LIVE<');
-    expect(live).toContain('COOLDOWN until 14:35 UTC');
+    expect(live).toContain('COOLDOWN until 09:35 New York (in 35 m)');
     expect(live).toContain('1h 02m');
-    const halted = render(<StatusBar status={{ ...base, trading: { kind: 'HALTED', reason: '<b>daily_loss</b>' } }} />);
-    expect(halted).toContain('HALTED: &lt;b&gt;daily_loss&lt;/b&gt;');
+    const halted = render(<StatusBar status={{ ...base, trading: { kind: 'HALTED', reason: '<b>daily_loss</b>' } }} now={now} />);
+    expect(halted).toContain('HALTED: &lt;b&gt;daily loss&lt;/b&gt;');
+  });
+
+  test('a daily-loss halt says when it clears: the next session, 18:00 New York, and how long until then', () => {
+    // 14:48 New York: 3 h 12 m before the 18:00 session open.
+    const lastBar = { time: Date.UTC(2026, 0, 5, 19, 48), open: 5000, high: 5000, low: 5000, close: 5000, volume: 1 };
+    const status = { mode: 'paper', connection: 'ready', position: null, zscore: 'ts', uptimeSec: 1, lastBar, trading: { kind: 'HALTED', reason: 'daily_loss' } } as unknown as Status;
+    expect(render(<StatusBar status={status} />)).toContain('HALTED: daily loss — clears 18:00 New York (in 3 h 12 m)');
+  });
+
+  test('a disconnected broker: a banner, and ACTIVE becomes "entries refused" in red', () => {
+    const status = { mode: 'paper', connection: 'lost', position: null, zscore: 'ts', uptimeSec: 1, lastBar: null, trading: { kind: 'ACTIVE' } } as unknown as Status;
+    const html = render(<StatusBar status={status} now={0} />);
+    expect(html).toContain('data-testid="broker-banner"');
+    expect(html).toContain('Broker not connected (lost): new entries are refused');
+    expect(html).toContain('class="badge bad" data-testid="trading-state">ENTRIES REFUSED: broker not connected<');
+    const ready = render(<StatusBar status={{ ...status, connection: 'ready' }} now={0} />);
+    expect(ready).not.toContain('broker-banner');
+    expect(ready).toContain('class="badge ok" data-testid="trading-state">ACTIVE<');
+  });
+
+  test('paper and live show the account and the contract traded; sim does not', () => {
+    const status = { mode: 'paper', connection: 'ready', position: null, zscore: 'ts', uptimeSec: 1, lastBar: null, trading: { kind: 'ACTIVE' } } as unknown as Status;
+    const venue = { mode: 'paper', account: 'DU1234567', symbol: 'MES', broker: 'ib' } as const;
+    expect(render(<StatusBar status={status} venue={venue} now={0} />)).toContain('data-testid="venue">DU1234567 · MES front month (ib)<');
+    expect(render(<StatusBar status={{ ...status, mode: 'sim' } as Status} venue={venue} now={0} />)).not.toContain('data-testid="venue"');
   });
 });

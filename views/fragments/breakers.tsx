@@ -1,6 +1,7 @@
 import type { ActorView, BreakerEvent, Breakers } from '../../src/web/view-models/dashboard.ts';
 import { Badge, type BadgeTone } from '../components/bits.tsx';
-import { clock, dateTime } from '../format.ts';
+import { nyDateTime } from '../../src/web/view-models/trading-display.ts';
+import { dateTime } from '../format.ts';
 
 const BREAKER_TONE: Record<string, BadgeTone> = { closed: 'ok', cooldown: 'warn', halted: 'bad' };
 const EVENT_TONE: Record<BreakerEvent['kind'], BadgeTone> = { trip: 'bad', cooldown: 'warn', reset: 'ok', cooldown_end: 'ok' };
@@ -17,7 +18,7 @@ export function BreakersPanel(props: { breakers: Breakers }) {
       <p>
         Circuit breaker <Badge tone={BREAKER_TONE[b.state] ?? 'warn'} text={b.state} testid="breaker-state" />
         {reason ? <span class="muted" safe>{` reason: ${reason}`}</span> : ''}
-        {until ? <span class="muted" safe>{` until ${clock(until)}`}</span> : ''}
+        {until ? <span class="muted" safe>{` until ${nyDateTime(until)} New York`}</span> : ''}
       </p>
       {b.events.length === 0 ? (
         <p class="muted">No trips recorded.</p>
@@ -40,7 +41,7 @@ export function BreakersPanel(props: { breakers: Breakers }) {
                     <Badge tone={EVENT_TONE[e.kind] ?? 'info'} text={e.kind} />
                   </td>
                   <td safe>{e.reason ?? '—'}</td>
-                  <td safe>{`${e.detail ?? ''}${e.until ? ` (until ${clock(e.until)})` : ''}` || '—'}</td>
+                  <td safe>{`${e.detail ?? ''}${e.until ? ` (until ${nyDateTime(e.until)} New York)` : ''}` || '—'}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,4 +1,5 @@
-import type { CommandResult } from '../../src/web/view-models/dashboard.ts';
+import type { CommandResult, OpenPosition } from '../../src/web/view-models/dashboard.ts';
+import { money, price } from '../format.ts';
 import type { ViewerModel } from '../../src/web/view-models/viewer.ts';
 
 const COMMANDS = [
@@ -45,11 +46,17 @@ export function ControlsPanel(props: { viewer: ViewerModel }) {
   );
 }
 
-/** The confirm step: nothing is sent until the second, explicit click. */
-export function FlattenConfirm() {
+/** The confirm step restates what will be closed; nothing is sent until the second, explicit click. */
+export function FlattenConfirm(props: { position: OpenPosition | null }) {
+  const p = props.position;
   return (
     <div class="confirm" data-testid="flatten-confirm">
-      <p>Close the position at market, cancel all working orders and pause new entries?</p>
+      <p data-testid="flatten-what" safe>
+        {p
+          ? `This closes ${p.side.toUpperCase()} ${p.qty} MES (entry ${price(p.entryPrice)}, now ${price(p.markPrice)}, unrealised ${money(p.unrealised)}) at market, cancels its stop ${price(p.stop)} and target ${price(p.target)} and every other working order, and pauses new entries.`
+          : 'No position is open: this cancels any working orders and pauses new entries.'}
+      </p>
+      <p>Flatten now?</p>
       <form hx-post="/api/commands/flatten" hx-target="#command-result" hx-disabled-elt="find button" class="inline">
         <input type="hidden" name="confirm" value="yes" />
         <button type="submit" class="danger" data-testid="flatten-yes">

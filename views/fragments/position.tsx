@@ -1,6 +1,6 @@
 import type { OpenPosition, Pnl } from '../../src/web/view-models/dashboard.ts';
 import { Gauge, Money } from '../components/bits.tsx';
-import { price } from '../format.ts';
+import { money, price, tone } from '../format.ts';
 
 /** Position and today's money, with how much of the daily loss and drawdown budget is gone. */
 export function PositionPanel(props: { position: OpenPosition | null; pnl: Pnl }) {
@@ -45,9 +45,24 @@ export function PositionPanel(props: { position: OpenPosition | null; pnl: Pnl }
           </dd>
         </div>
         <div>
+          <dt>This week</dt>
+          <dd data-testid="pnl-week">
+            <Money value={pnl.week} />
+          </dd>
+        </div>
+        <div>
+          <dt>Since start</dt>
+          <dd data-testid="pnl-since-start">
+            <Money value={pnl.sinceStart} />
+          </dd>
+        </div>
+        <div>
           <dt>Equity</dt>
-          <dd>
-            <Money value={pnl.equity} signed={false} />
+          {/* Coloured against the starting capital: green above it, red below. */}
+          <dd data-testid="equity" title={`starting capital ${money(pnl.equity - pnl.sinceStart, false)}`}>
+            <span class={`money ${tone(pnl.sinceStart)}`} safe>
+              {money(pnl.equity, false)}
+            </span>
           </dd>
         </div>
       </dl>

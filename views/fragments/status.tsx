@@ -1,6 +1,7 @@
-import type { Status, TradingState } from '../../src/web/view-models/dashboard.ts';
+import type { Status, Venue } from '../../src/web/view-models/dashboard.ts';
 import { Badge, type BadgeTone } from '../components/bits.tsx';
-import { clock, duration, price } from '../format.ts';
+import { tradingDisplay, nyDateTime } from '../../src/web/view-models/trading-display.ts';
+import { duration, price } from '../format.ts';
 
 const MODE_TONE: Record<string, BadgeTone> = { sim: 'info', paper: 'warn', live: 'bad' };
 
@@ -10,31 +11,36 @@ function connectionTone(state: string): BadgeTone {
   return 'warn';
 }
 
-export function tradingLabel(t: TradingState): { text: string; tone: BadgeTone } {
-  switch (t.kind) {
-    case 'ACTIVE':
-      return { text: 'ACTIVE', tone: 'ok' };
-    case 'PAUSED':
-      return { text: 'PAUSED', tone: 'warn' };
-    case 'COOLDOWN':
-      return { text: `COOLDOWN until ${clock(t.until)}`, tone: 'warn' };
-    case 'HALTED':
-      return { text: `HALTED: ${t.reason}`, tone: 'bad' };
-  }
-}
-
 /** The one line a trader reads first: which account, is it connected, may it trade. */
-export function StatusBar(props: { status: Status }) {
+export function StatusBar(props: { status: Status; venue?: Venue; now?: number }) {
   const s = props.status;
   // 'ready.watching' → 'ready': the sub-state is the watchdog's business.
   const connection = s.connection.split('.')[0]!;
-  const trading = tradingLabel(s.trading);
+  const trading = tradingDisplay(s, props.now ?? Date.now());
   return (
+    <div class="status-wrap">
+    {trading.banner ? (
+      <p class="banner bad" role="alert" data-testid="broker-banner" safe>
+        {trading.banner}
+      </p>
+    ) : (
+      ''
+    )}
     <div class="status-bar" data-testid="status-bar">
       <div class="item">
         <span class="label">Mode</span>
         <Badge tone={MODE_TONE[s.mode] ?? 'warn'} text={s.mode.toUpperCase()} testid="mode" />
       </div>
+      {props.venue && s.mode !== 'sim' ? (
+        <div class="item">
+          <span class="label">Account · contract</span>
+          <span class="value" data-testid="venue" safe>
+            {`${props.venue.account ?? "gateway's account"} · ${props.venue.symbol} front month (${props.venue.broker})`}
+          </span>
+        </div>
+      ) : (
+        ''
+      )}
       <div class="item">
         <span class="label">Connection</span>
         <Badge tone={connectionTone(connection)} text={connection} title={s.connection} testid="connection" />
@@ -50,13 +56,14 @@ export function StatusBar(props: { status: Status }) {
       <div class="item">
         <span class="label">Last bar</span>
         <span class="value" data-testid="last-bar">
-          {s.lastBar ? `${clock(s.lastBar.time)} · ${price(s.lastBar.close)}` : 'waiting for data'}
+          {s.lastBar ? `${nyDateTime(s.lastBar.time)} New York · ${price(s.lastBar.close)}` : 'waiting for data'}
         </span>
       </div>
       <div class="item">
         <span class="label">Uptime</span>
         <span class="value" safe>{duration(s.uptimeSec)}</span>
       </div>
+    </div>
     </div>
   );
 }

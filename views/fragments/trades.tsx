@@ -7,14 +7,14 @@ export function TradeRows(props: { trades: readonly { side: string; qty: number;
     <>
       {props.trades.map((t) => (
         <tr class={props.today != null && t.exitTime >= props.today ? 'today' : undefined}>
-          <td class={t.side === 'long' ? 'profit' : 'loss'} safe>{t.side}</td>
-          <td class="num">{t.qty}</td>
-          <td safe>{dateTime(t.entryTime)}</td>
-          <td class="num" safe>{price(t.entryPrice)}</td>
-          <td safe>{dateTime(t.exitTime)}</td>
-          <td class="num" safe>{price(t.exitPrice)}</td>
-          <td safe>{t.exitReason}</td>
-          <td class="num">
+          <td data-label="Side" class={t.side === 'long' ? 'profit' : 'loss'} safe>{t.side}</td>
+          <td data-label="Qty" class="num">{t.qty}</td>
+          <td data-label="Entry time" safe>{dateTime(t.entryTime)}</td>
+          <td data-label="Entry" class="num" safe>{price(t.entryPrice)}</td>
+          <td data-label="Exit time" safe>{dateTime(t.exitTime)}</td>
+          <td data-label="Exit" class="num" safe>{price(t.exitPrice)}</td>
+          <td data-label="Reason" safe>{t.exitReason}</td>
+          <td data-label="P&amp;L" class="num">
             <Money value={t.pnlCents / 100} />
           </td>
         </tr>
@@ -64,7 +64,7 @@ export function TradesPanel(props: { page: TradesPage }) {
         <p class="muted">No closed trades yet.</p>
       ) : (
         <div class="table-wrap">
-          <table>
+          <table class="reflow">
             <TradeHead />
             <tbody>
               <TradeRows trades={page.trades as readonly JournalTrade[]} today={page.sessionStart} />

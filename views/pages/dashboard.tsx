@@ -1,4 +1,4 @@
-import type { Breakers, ActorView, OpenPosition, Pnl, Status, TradesPage } from '../../src/web/view-models/dashboard.ts';
+import type { Breakers, ActorView, OpenPosition, Pnl, Status, TradesPage, Venue } from '../../src/web/view-models/dashboard.ts';
 import type { ViewerModel } from '../../src/web/view-models/viewer.ts';
 import { Layout } from '../components/layout.tsx';
 import { ActorsPanel, BreakersPanel } from '../fragments/breakers.tsx';
@@ -10,6 +10,7 @@ import { TradesPanel } from '../fragments/trades.tsx';
 export interface DashboardModel {
   readonly viewer: ViewerModel;
   readonly status: Status;
+  readonly venue: Venue;
   readonly position: OpenPosition | null;
   readonly pnl: Pnl;
   readonly trades: TradesPage;
@@ -29,7 +30,7 @@ export function DashboardPage(props: { model: DashboardModel }) {
     <Layout title="Dashboard" viewer={m.viewer} active="dashboard" scripts={['/assets/vendor/lightweight-charts.js', '/assets/live-chart.js']}>
       <div id="live" sse-connect="/events" class="dashboard">
         <section class="panel status-panel" {...live('status')}>
-          <StatusBar status={m.status} />
+          <StatusBar status={m.status} venue={m.venue} />
         </section>
         <div class="grid">
           <section class="panel">

@@ -35,8 +35,22 @@
     return points.map(function (p) { return { time: p.time, value: p[key] }; });
   }
 
+  var levels = [];
+  // Entry, stop and target of the open position as price lines; redrawn only when they change.
+  function level(model) {
+    var key = JSON.stringify(model.levels || []);
+    if (key === el.dataset.levelsKey) return;
+    levels.forEach(function (l) { candles.removePriceLine(l); });
+    levels = (model.levels || []).map(function (l) {
+      return candles.createPriceLine({ price: l.price, color: l.color, lineWidth: 1, lineStyle: 2, axisLabelVisible: true, title: l.title });
+    });
+    el.dataset.levelsKey = key;
+    el.dataset.levels = String(levels.length);
+  }
+
   function mark(model) {
     markers.setMarkers(model.markers);
+    level(model);
     // Read by the browser tests, and handy when debugging: what the chart holds now.
     el.dataset.bars = String(candles.data().length);
     el.dataset.lastTime = String(lastBar);

@@ -66,8 +66,42 @@
     schedule(every);
   }
 
+  // Zoom and pan for the large diagrams: the buttons scale the drawing, the figure scrolls (drag to pan).
+  function zoomable(figure) {
+    var svg = figure.querySelector('svg.sc-svg');
+    var bar = figure.previousElementSibling;
+    if (!svg || !bar || !bar.classList.contains('sc-zoom')) return;
+    var natural = Number(svg.getAttribute('width')) || svg.getBoundingClientRect().width;
+    var scale = 1;
+    function fit() { return Math.min(1, (figure.clientWidth - 8) / natural); }
+    function apply(next) {
+      scale = Math.max(0.05, Math.min(3, next));
+      svg.style.width = Math.round(natural * scale) + 'px';
+      svg.style.height = 'auto';
+      svg.style.maxWidth = 'none';
+      svg.style.maxHeight = 'none';
+      bar.querySelector('[data-zoom-level]').textContent = Math.round(scale * 100) + '%';
+    }
+    bar.addEventListener('click', function (e) {
+      var button = e.target.closest('button[data-zoom]');
+      if (!button) return;
+      var how = button.getAttribute('data-zoom');
+      apply(how === 'in' ? scale * 1.25 : how === 'out' ? scale / 1.25 : fit());
+    });
+    var drag = null;
+    figure.addEventListener('pointerdown', function (e) { drag = { x: e.clientX, y: e.clientY, left: figure.scrollLeft, top: figure.scrollTop }; });
+    window.addEventListener('pointerup', function () { drag = null; });
+    figure.addEventListener('pointermove', function (e) {
+      if (!drag) return;
+      figure.scrollLeft = drag.left - (e.clientX - drag.x);
+      figure.scrollTop = drag.top - (e.clientY - drag.y);
+    });
+    apply(fit());
+  }
+
   function start() {
     document.querySelectorAll('[data-live-src]').forEach(poll);
+    document.querySelectorAll('.sc-figure-large').forEach(zoomable);
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

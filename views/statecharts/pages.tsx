@@ -47,6 +47,13 @@ export function MachinePage(props: { view: MachineView; viewer: ViewerModel }) {
       </p>
       <h1 safe>{view.machine}</h1>
       <section class="panel">
+        <div class="sc-zoom" data-testid="sc-zoom">
+          <button type="button" data-zoom="out" title="zoom out">−</button>
+          <button type="button" data-zoom="fit" title="fit the width">fit</button>
+          <button type="button" data-zoom="in" title="zoom in">+</button>
+          <span class="muted small" data-zoom-level>100%</span>
+          <span class="muted small">drag to pan</span>
+        </div>
         <div class="sc-figure sc-figure-large">{view.svg}</div>
       </section>
       <section class="panel">

@@ -1,5 +1,5 @@
 import type { TelegramApp } from '../app-port.ts';
-import { b, esc, fitLines, num, pct, usd, utc } from '../format.ts';
+import { b, esc, fitLines, num, pct, usd, nyTime } from '../format.ts';
 
 const SHOWN = 5;
 
@@ -7,7 +7,7 @@ export function backtestsText(app: TelegramApp): string {
   const runs = app.runs({ limit: SHOWN });
   if (runs.length === 0) return 'No research runs stored yet. Run <code>bun run backtest</code> on the server.';
   const blocks = runs.map((r) => {
-    const head = `${b(`#${r.id} ${r.kind}`)} ${esc(r.strategy)} · ${esc(r.bars.toLocaleString('en-US'))} bars · ${esc(utc(r.from))} → ${esc(utc(r.to))}`;
+    const head = `${b(`#${r.id} ${r.kind}`)} ${esc(r.strategy)} · ${esc(r.bars.toLocaleString('en-US'))} bars · ${esc(nyTime(r.from))} → ${esc(nyTime(r.to))}`;
     const m = r.metrics;
     const body =
       r.status === 'failed'

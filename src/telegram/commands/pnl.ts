@@ -1,11 +1,11 @@
 import * as v from 'valibot';
 import type { TelegramApp } from '../app-port.ts';
-import { b, dollars, esc, fitLines, price, usd, utc } from '../format.ts';
+import { b, dollars, esc, fitLines, price, usd, nyTime } from '../format.ts';
 
 export function pnlText(app: TelegramApp): string {
   const p = app.pnl();
   return [
-    `${b('P&L')}${p.session === null ? '' : ` · session from ${esc(utc(p.session))}`}`,
+    `${b('P&L')}${p.session === null ? '' : ` · session from ${esc(nyTime(p.session))}`}`,
     `Today: ${b(usd(p.today.total))} (realised ${esc(usd(p.today.realised))}, unrealised ${esc(usd(p.today.unrealised))})`,
     `This week (realised): ${esc(usd(p.week))}`,
     `Since start (realised): ${esc(usd(p.sinceStart))}`,
@@ -30,6 +30,6 @@ export function tradesText(app: TelegramApp, arg: string): string {
   if (!parsed.success) return `${esc(parsed.issues[0].message)} (got ${b(arg.trim())}). Example: /trades 20`;
   const trades = app.trades({ limit: parsed.output });
   if (trades.length === 0) return 'No trades yet.';
-  const lines = trades.map((t) => `${esc(utc(t.exitTime))} ${b(`${t.side} ${t.qty}`)} ${esc(price(t.entryPrice))} → ${esc(price(t.exitPrice))} ${esc(t.exitReason)} ${b(usd(t.pnlCents / 100))}`);
+  const lines = trades.map((t) => `${esc(nyTime(t.exitTime))} ${b(`${t.side} ${t.qty}`)} ${esc(price(t.entryPrice))} → ${esc(price(t.exitPrice))} ${esc(t.exitReason)} ${b(usd(t.pnlCents / 100))}`);
   return fitLines(`${b(`Last ${trades.length} trade(s)`)}, newest first:`, lines);
 }

@@ -1,5 +1,5 @@
 import type { TelegramApp } from '../app-port.ts';
-import { b, dollars, duration, esc, pct, usd, utc } from '../format.ts';
+import { b, dollars, duration, esc, pct, usd, nyTime } from '../format.ts';
 import { positionLine, tradingLine } from '../views.ts';
 
 export function statusText(app: TelegramApp): string {
@@ -13,7 +13,7 @@ export function statusText(app: TelegramApp): string {
     `Position: ${positionLine(s.position)}`,
     `Today: ${b(usd(today.total))} (realised ${esc(usd(today.realised))}, unrealised ${esc(usd(today.unrealised))}) · daily loss used ${esc(pct(s.pnl.dailyLossUsedPct / 100))} of ${esc(dollars(s.pnl.dailyLossLimit))}`,
     `Breaker: ${esc(breaker)}`,
-    `Last bar: ${esc(utc(s.lastBar?.time))} · up ${esc(duration(s.uptimeSec * 1000))}`,
+    `Last bar: ${esc(nyTime(s.lastBar?.time))} · up ${esc(duration(s.uptimeSec * 1000))}`,
   ].join('\n');
 }
 
@@ -26,6 +26,6 @@ export function pingText(app: TelegramApp, messageDateSec: number, now: number):
   const age = Math.max(0, now - messageDateSec * 1000);
   return [
     `${b('pong')} · your message reached me after ${esc((age / 1000).toFixed(1))} s`,
-    `Service up ${esc(duration(s.uptimeSec * 1000))} · connection ${esc(s.connection)} · last bar ${esc(utc(s.lastBar?.time))}`,
+    `Service up ${esc(duration(s.uptimeSec * 1000))} · connection ${esc(s.connection)} · last bar ${esc(nyTime(s.lastBar?.time))}`,
   ].join('\n');
 }

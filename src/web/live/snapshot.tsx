@@ -26,7 +26,7 @@ export function marketChart(deps: WebDeps, status = deps.app.status()) {
 export function liveSnapshot(deps: WebDeps): Record<string, string> {
   const status = deps.app.status();
   return {
-    status: render(<StatusBar status={status} />),
+    status: render(<StatusBar status={status} venue={deps.app.venue()} />),
     position: render(<PositionPanel position={status.position} pnl={status.pnl} />),
     breakers: render(<BreakersPanel breakers={deps.app.breakers()} />),
     actors: render(<ActorsPanel actors={deps.app.actors()} />),

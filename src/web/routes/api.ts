@@ -1,11 +1,14 @@
 import { Elysia } from 'elysia';
+import * as v from 'valibot';
+import * as R from '../response-schemas.ts';
+import { jsonResponse } from '../response-schemas.ts';
 import type { WebDeps } from '../deps.ts';
 import { LimitQuery, RunIdParams, RunsQuery, RunTradesQuery } from '../schemas.ts';
 import { equityCurves } from '../view-models/research.ts';
 import { NotFound } from './errors.ts';
 import { marketChart } from '../live/snapshot.tsx';
 
-const read = (summary: string, description?: string) => ({ detail: { tags: ['read'], summary, ...(description ? { description } : {}) } });
+const read = (summary: string, response?: ReturnType<typeof jsonResponse>) => ({ detail: { tags: ['read'], summary, ...(response ? { responses: response } : {}) } });
 
 /** The JSON read API: the facade's answers as they are, so a script sees what the dashboard shows. */
 export function apiRoutes(deps: WebDeps) {
@@ -16,16 +19,16 @@ export function apiRoutes(deps: WebDeps) {
     return run;
   };
   return new Elysia({ name: 'api', prefix: '/api' })
-    .get('/status', () => app.status(), read('Mode, connection, trading state, position, P&L, z-score implementation, uptime, last bar'))
-    .get('/positions', () => app.positions(), read('Open positions (empty when flat)'))
-    .get('/pnl', () => app.pnl(), read("Today's realised and unrealised P&L, daily loss used and drawdown against their limits"))
+    .get('/status', () => app.status(), read('Mode, connection, trading state, position, P&L, z-score implementation, uptime, last bar', jsonResponse(R.Status, 'the service now')))
+    .get('/positions', () => app.positions(), read('Open positions (empty when flat)', jsonResponse(v.array(R.Position), 'zero or one position')))
+    .get('/pnl', () => app.pnl(), read("Today's realised and unrealised P&L, daily loss used and drawdown against their limits", jsonResponse(R.Pnl, 'dollars')))
     .get(
       '/trades',
       ({ query }) => ({ total: app.tradeCount(), limit: query.limit, offset: query.offset, trades: app.trades({ limit: query.limit, offset: query.offset }) }),
-      { query: LimitQuery, ...read('Closed live trades, newest first; money in integer cents') },
+      { query: LimitQuery, ...read('Closed live trades, newest first; money in integer cents', jsonResponse(R.TradesPage, 'a page of trades')) },
     )
-    .get('/breakers', () => app.breakers(), read('Circuit breaker state and its recent trips, cooldowns and resets'))
-    .get('/actors', () => app.actors(), read("Every actor's state, restarts and last error"))
+    .get('/breakers', () => app.breakers(), read('Circuit breaker state and its recent trips, cooldowns and resets', jsonResponse(R.Breakers, 'the breaker')))
+    .get('/actors', () => app.actors(), read("Every actor's state, restarts and last error", jsonResponse(v.array(R.Actor), 'one entry per supervised actor')))
     .get('/market', () => marketChart(deps), read('The live chart: recent bars (UTC seconds), the entry band and trade markers'))
     .get(
       '/runs',

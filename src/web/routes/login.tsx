@@ -19,7 +19,11 @@ export function loginRoutes(deps: WebDeps) {
       ({ request, body }) => {
         const viewer = viewerOf(deps, request);
         if (!viewer.tokenConfigured) return html(render(<LoginPage viewer={viewer} error="no dashboard token is configured" />), { status: 401 });
-        if (!gate.checkToken(body.token)) return html(render(<LoginPage viewer={viewer} error="wrong token" />), { status: 401 });
+        const refused = gate.checkLogin(request, body.token);
+        if (refused) {
+          const headers: Record<string, string> = refused.retryAfterSec ? { 'retry-after': String(refused.retryAfterSec) } : {};
+          return html(render(<LoginPage viewer={viewer} error={refused.status === 429 ? refused.message : 'wrong token'} />), { status: refused.status, headers });
+        }
         gate.sessions.delete(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
         const session = gate.sessions.create();
         return new Response(null, { status: 303, headers: { location: '/', 'set-cookie': sessionCookie(session) } });

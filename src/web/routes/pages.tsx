@@ -19,6 +19,7 @@ export function dashboardModel(deps: WebDeps, request: Request): DashboardModel 
   return {
     viewer: viewerOf(deps, request),
     status,
+    venue: app.venue(),
     position: status.position,
     pnl: status.pnl,
     trades: tradesPage(app, 1),
@@ -35,7 +36,7 @@ export function dashboardRoutes(deps: WebDeps) {
     .get('/', ({ request }) => html(render(<DashboardPage model={dashboardModel(deps, request)} />)), { detail: { hide: true } })
     .group('/fragments', { detail: { hide: true } }, (g) =>
       g
-        .get('/status', () => html(render(<StatusBar status={app.status()} />)))
+        .get('/status', () => html(render(<StatusBar status={app.status()} venue={app.venue()} />)))
         .get('/position', () => {
           const s = app.status();
           return html(render(<PositionPanel position={s.position} pnl={s.pnl} />));
@@ -44,7 +45,7 @@ export function dashboardRoutes(deps: WebDeps) {
         .get('/breakers', () => html(render(<BreakersPanel breakers={app.breakers()} />)))
         .get('/actors', () => html(render(<ActorsPanel actors={app.actors()} />)))
         .get('/controls', ({ request }) => html(render(<ControlsPanel viewer={viewerOf(deps, request)} />)))
-        .get('/flatten-confirm', () => html(render(<FlattenConfirm />)))
+        .get('/flatten-confirm', () => html(render(<FlattenConfirm position={app.status().position} />)))
         .get('/empty', () => html('')),
     );
 }

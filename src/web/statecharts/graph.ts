@@ -102,8 +102,8 @@ function describe(node: AnyStateNode, t: AnyTransitionDefinition, event: string)
 
 /**
  * A named guard shows its name; an inline arrow function is named after the `guard` property it
- * was written in, which says nothing, so it shows as `inline`. Combinators (`and`, `or`, `not`)
- * show their parts.
+ * was written in, which says nothing, so it shows only that the transition is `guarded`.
+ * Combinators (`and`, `or`, `not`) show their parts.
  */
 export function guardName(guard: unknown): string | null {
   if (guard === undefined || guard === null) return null;
@@ -116,7 +116,7 @@ export function guardName(guard: unknown): string | null {
   }
   if (typeof guard === 'object' && typeof g.type === 'string') return g.type;
   if (typeof guard === 'function' && typeof g.name === 'string' && g.name !== '' && g.name !== 'guard') return g.name;
-  return 'inline';
+  return 'guarded';
 }
 
 function formatDelay(delay: unknown): string {

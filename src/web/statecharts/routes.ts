@@ -32,7 +32,11 @@ export interface StatechartOptions {
 }
 
 const PUBLIC = join(import.meta.dir, '../../../views/public');
-const ASSETS: Record<string, string> = { 'statecharts.css': 'text/css; charset=utf-8', 'statecharts.js': 'text/javascript; charset=utf-8' };
+/** A Map: `__proto__` or `constructor` must miss, never reach the prototype and then the file system. */
+const ASSETS = new Map([
+  ['statecharts.css', 'text/css; charset=utf-8'],
+  ['statecharts.js', 'text/javascript; charset=utf-8'],
+]);
 const RECENT_ROWS = 30;
 /** As many as the transition log keeps per actor. */
 const REPLAY_LIMIT = 5000;
@@ -43,7 +47,10 @@ const StepQuery = v.object({
 });
 const FragmentQuery = v.object({ view: v.optional(v.picklist(['full', 'summary'], "view must be 'full' or 'summary'")) });
 
-const row = (r: TransitionRecord): TransitionRow => ({ time: r.time, from: r.from, to: r.to, event: r.event });
+/** `xstate.init` is XState's name for an actor starting; the tables say `start`. (Other events stay raw: replay matches them to edges.) */
+export const eventLabel = (event: string): string => (event === 'xstate.init' ? 'start' : event);
+
+const row = (r: TransitionRecord): TransitionRow => ({ time: r.time, from: r.from, to: r.to, event: eventLabel(r.event) });
 
 /** The statechart pages, their live fragment and the JSON graph, as one Elysia instance. */
 export function statechartRoutes(app: StatechartApp, opts: StatechartOptions = {}) {
@@ -69,8 +76,8 @@ export function statechartRoutes(app: StatechartApp, opts: StatechartOptions = {
     .get(
       '/statecharts/assets/:file',
       ({ params, request }) => {
-        const type = ASSETS[params.file];
-        if (!type) return errorResponse(request, 404, 'not_found', `no statechart asset '${params.file}'`);
+        const type = ASSETS.get(params.file);
+        if (!type) return errorResponse(request, 404, 'not_found', `no statechart asset '${params.file.slice(0, 80)}'`);
         return new Response(Bun.file(join(PUBLIC, params.file)), { headers: { 'content-type': type, 'cache-control': 'no-cache' } });
       },
       { detail: { hide: true } },

@@ -31,6 +31,8 @@ export interface ChartModel {
   /** E.g. "mean ± 2σ (20 bars)"; null when the strategy has no band. */
   readonly bandLabel: string | null;
   readonly markers: ChartMarker[];
+  /** Entry, stop and target of the open position. */
+  readonly levels: ChartLevel[];
 }
 
 const sec = (ms: number) => Math.floor(ms / 1000);
@@ -64,6 +66,14 @@ export function zscoreBand(bars: readonly Bar[], lookback: number, width: number
   return out;
 }
 
+export interface ChartLevel {
+  readonly price: number;
+  readonly color: string;
+  readonly title: string;
+}
+
+const BLUE = '#58a6ff';
+
 /** Entry and exit markers for the trades inside the bars shown, plus the open position's entry. */
 export function tradeMarkers(trades: readonly JournalTrade[], position: OpenPosition | null, from: number, to: number): ChartMarker[] {
   const inside = (t: number) => t >= from && t <= to;
@@ -81,7 +91,34 @@ export function tradeMarkers(trades: readonly JournalTrade[], position: OpenPosi
   }
   if (position && inside(position.entryTime)) entry(position.side, position.entryTime);
   // The chart library requires markers in time order.
-  return markers.sort((a, b) => a.time - b.time);
+  return declutter(markers.sort((a, b) => a.time - b.time), Math.max(1, Math.round((to - from) / 1000 / 60)));
+}
+
+/**
+ * Labels that would overlap are dropped, shapes kept: a label is shown only if the last label on the
+ * same side of the bars is at least `minGapSec` × 1 bar-width away (about 1/60 of the window).
+ * Entry letters are short; P&L labels are wide, so they need the gap most.
+ */
+export function declutter(markers: ChartMarker[], minGapSec: number): ChartMarker[] {
+  const lastLabel = new Map<ChartMarker['position'], number>();
+  return markers.map((m) => {
+    if (m.text === '') return m;
+    const gap = m.position === 'inBar' ? minGapSec * 3 : minGapSec;
+    const prev = lastLabel.get(m.position);
+    if (prev !== undefined && m.time - prev < gap) return { ...m, text: '' };
+    lastLabel.set(m.position, m.time);
+    return m;
+  });
+}
+
+/** The open position's entry, stop and target as horizontal lines, or none when flat. */
+export function positionLevels(p: OpenPosition | null): ChartLevel[] {
+  if (!p) return [];
+  return [
+    { price: p.entryPrice, color: BLUE, title: `entry ${p.side}` },
+    { price: p.stop, color: RED, title: 'stop' },
+    { price: p.target, color: GREEN, title: 'target' },
+  ];
 }
 
 export function chartModel(input: {
@@ -100,6 +137,7 @@ export function chartModel(input: {
     band: band ? zscoreBand(bars, band.lookback, band.width) : [],
     bandLabel: band ? `mean ± ${band.width}σ (${band.lookback} bars)` : null,
     markers: first && last ? tradeMarkers(input.trades, input.position, first.time, last.time) : [],
+    levels: positionLevels(input.position),
   };
 }
 

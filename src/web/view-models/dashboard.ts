@@ -9,6 +9,7 @@ export type BreakerEvent = Breakers['events'][number];
 export type ActorView = ReturnType<App['actors']>[number];
 export type JournalTrade = ReturnType<App['trades']>[number];
 export type TradingState = Status['trading'];
+export type Venue = ReturnType<App['venue']>;
 export type { CommandResult } from '../../app/types.ts';
 
 export interface TradesPage {
