@@ -62,6 +62,16 @@ export class TradingCore {
     if (restored) log.info('core.restored', { position: restored.position?.side ?? 'flat', realised: fromCents(restored.realisedCents), halt: restored.halt?.reason ?? null });
   }
 
+  /** The engine's state, read-only: what the operator surfaces show. */
+  get state(): Readonly<EngineState> {
+    return this.engine.state;
+  }
+
+  /** Open P&L at `price` net of the entry commission, in cents (0 when flat). */
+  unrealisedCents(price: number): number {
+    return this.engine.unrealisedCents(price);
+  }
+
   /** Hears every change of the risk state (halts, cooldowns, sessions) once it is committed. */
   onRisk(listener: (changes: readonly RiskChange[]) => void): () => void {
     this.listeners.add(listener);

@@ -39,7 +39,7 @@ async function audited(d: CommandDeps, source: CommandSource, command: string, a
 
 export function pause(d: CommandDeps, source: CommandSource): Promise<CommandResult> {
   return audited(d, source, 'pause', {}, () => {
-    if (d.core.engine.state.paused) return { ok: true, message: 'already paused: no new entries' };
+    if (d.core.state.paused) return { ok: true, message: 'already paused: no new entries' };
     d.system.send('strategy', { type: 'Pause', source: source.channel });
     return { ok: true, message: 'paused: no new entries; open positions keep their stop and target' };
   });
@@ -47,7 +47,7 @@ export function pause(d: CommandDeps, source: CommandSource): Promise<CommandRes
 
 export function resume(d: CommandDeps, source: CommandSource): Promise<CommandResult> {
   return audited(d, source, 'resume', {}, () => {
-    if (!d.core.engine.state.paused) return { ok: true, message: 'already running: entries allowed' };
+    if (!d.core.state.paused) return { ok: true, message: 'already running: entries allowed' };
     d.system.send('strategy', { type: 'Resume', source: source.channel });
     return { ok: true, message: 'resumed: entries allowed (subject to the circuit breaker)' };
   });
@@ -69,9 +69,9 @@ export function resetBreaker(d: CommandDeps, source: CommandSource): Promise<Com
  */
 export function flatten(d: CommandDeps, source: CommandSource): Promise<CommandResult> {
   return audited(d, source, 'flatten', {}, async () => {
-    const before = d.core.engine.state.position;
+    const before = d.core.state.position;
     const openOrders = (await d.broker.openOrders()).length;
-    if (!d.core.engine.state.paused) d.system.send('strategy', { type: 'Pause', source: `flatten:${source.channel}` });
+    if (!d.core.state.paused) d.system.send('strategy', { type: 'Pause', source: `flatten:${source.channel}` });
     const position = d.system.get('position');
     d.system.flatten();
     const settled = position

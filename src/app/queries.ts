@@ -25,12 +25,12 @@ export function tradingState(d: QueryDeps): TradingStateView {
   const state = b?.value;
   if (state === 'halted') return { kind: 'HALTED', reason: String(b?.context?.reason ?? 'unknown') };
   if (state === 'cooldown') return { kind: 'COOLDOWN', until: Number(b?.context?.until) };
-  if (d.core.engine.state.paused) return { kind: 'PAUSED' };
+  if (d.core.state.paused) return { kind: 'PAUSED' };
   return { kind: 'ACTIVE' };
 }
 
 export function position(d: QueryDeps) {
-  const p = d.core.engine.state.position;
+  const p = d.core.state.position;
   const mark = d.core.lastBar?.close ?? null;
   if (!p) return null;
   return {
@@ -41,14 +41,14 @@ export function position(d: QueryDeps) {
     stop: p.stop,
     target: p.target,
     markPrice: mark,
-    unrealised: mark === null ? null : fromCents(d.core.engine.unrealisedCents(mark)),
+    unrealised: mark === null ? null : fromCents(d.core.unrealisedCents(mark)),
   };
 }
 
 export function pnl(d: QueryDeps) {
-  const s = d.core.engine.state;
+  const s = d.core.state;
   const mark = d.core.lastBar?.close;
-  const open = mark === undefined ? 0 : d.core.engine.unrealisedCents(mark);
+  const open = mark === undefined ? 0 : d.core.unrealisedCents(mark);
   const now = d.core.lastBar?.time ?? d.now();
   const week = d.repos.dailyPnl.range(now - 7 * DAY, now + DAY).reduce((a, r) => a + r.realisedCents, 0);
   const todayLoss = Math.max(0, -(s.sessionRealisedCents + open));

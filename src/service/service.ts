@@ -120,7 +120,7 @@ export async function startService(opts: ServiceOptions) {
   const shutdown = (reason: string): Promise<void> => (stopping ??= stop(reason));
   async function stop(reason: string): Promise<void> {
     const sys = system!;
-    const position = core.engine.state.position;
+    const position = core.state.position;
     log.info('service.stopping', { reason, policy: config.trading.shutdownPolicy, position: position?.side ?? 'flat' });
     // First: no Telegram command may start during shutdown; a flatten it already started finishes.
     await telegram?.stop();
