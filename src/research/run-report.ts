@@ -19,6 +19,11 @@ export interface RunReport {
   readonly monteCarlo: MonteCarlo | null;
   readonly guards: Guards | null;
   readonly warnings: readonly string[];
+  /** Optimisation: each grid row's halts, in save order. */
+  readonly rowHalts?: ReadonlyArray<{ readonly halted: boolean; readonly sessionsHalted: number }>;
+  /** Walk-forward: each fold's test sessions, halts and warnings. */
+  readonly folds?: ReadonlyArray<{ readonly fold: number; readonly testSessions: number; readonly testHalted: boolean; readonly testSessionsHalted: number; readonly warnings: readonly string[] }>;
+  readonly foldsWithoutChoice?: number;
 }
 
 export interface ReportInput {
@@ -58,4 +63,15 @@ export function mergeExposure(parts: readonly Exposure[]): Exposure {
     avgContracts: totalBars > 0 ? contractBars / totalBars : 0,
     maxContracts: Math.max(0, ...parts.map((p) => p.maxContracts)),
   };
+}
+
+/** P&L of each session in dollars, from the equity at each session's end. */
+export function dailyPnl(initialCapital: number, sessionEquity: ReadonlyArray<{ readonly equity: number }>): number[] {
+  let prev = Math.round(initialCapital * 100);
+  return sessionEquity.map((p) => {
+    const e = Math.round(p.equity * 100);
+    const d = (e - prev) / 100;
+    prev = e;
+    return d;
+  });
 }
