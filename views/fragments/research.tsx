@@ -1,6 +1,6 @@
 import type { Heatmap, Metrics, RunSummary, StoredFold, StoredTrade } from '../../src/web/view-models/research.ts';
 import { OBJECTIVES } from '../../src/web/view-models/research.ts';
-import { Money, Pager } from '../components/bits.tsx';
+import { Badge, Money, Pager } from '../components/bits.tsx';
 import { date, dateTime, num, params, pct } from '../format.ts';
 import { TradeHead, TradeRows } from './trades.tsx';
 
@@ -38,15 +38,18 @@ export function RunsTable(props: { runs: readonly RunSummary[]; page: number; pa
           No stored runs yet. Run <code>bun run backtest</code>, <code>bun run optimize</code> or <code>bun run walkforward</code>.
         </p>
       ) : (
-        <div class="table-wrap">
+        <form class="table-wrap" method="get" action="/backtests/compare">
           <table data-testid="runs">
             <thead>
               <tr>
+                <th>Compare</th>
                 <th>#</th>
                 <th>Kind</th>
                 <th>Strategy</th>
+                <th>Parameters</th>
                 <th>Created (UTC)</th>
-                <th>Bars</th>
+                <th>Bars (data range)</th>
+                <th>Halted</th>
                 <th class="num">Trades</th>
                 <th class="num">Net P&amp;L</th>
                 <th class="num">Sharpe</th>
@@ -57,12 +60,17 @@ export function RunsTable(props: { runs: readonly RunSummary[]; page: number; pa
               {props.runs.map((r) => (
                 <tr>
                   <td>
+                    <input type="checkbox" name="ids" value={String(r.id)} aria-label={`compare run ${r.id}`} />
+                  </td>
+                  <td>
                     <a href={`/backtests/${r.id}`}>#{r.id}</a>
                   </td>
                   <td safe>{r.kind}</td>
                   <td safe>{r.strategy}</td>
+                  <td class="small" safe>{r.paramsText || '—'}</td>
                   <td safe>{dateTime(r.createdAt)}</td>
                   <td safe>{`${r.bars} (${date(r.from)} → ${date(r.to)})`}</td>
+                  <td data-testid="halted">{r.halted === null ? <span class="muted">—</span> : r.halted ? <Badge tone="bad" text="halted" /> : r.sessionsHalted ? <Badge tone="warn" text={`${r.sessionsHalted} sessions`} /> : 'no'}</td>
                   <td class="num">{r.metrics ? r.metrics.trades : '—'}</td>
                   <td class="num">
                     <Money value={r.metrics?.netPnl} />
@@ -73,7 +81,10 @@ export function RunsTable(props: { runs: readonly RunSummary[]; page: number; pa
               ))}
             </tbody>
           </table>
-        </div>
+          <button type="submit" class="button small" data-testid="compare">
+            Compare selected
+          </button>
+        </form>
       )}
       <Pager page={props.page} pageSize={props.pageSize} total={props.total} href={(p) => `/fragments/runs?page=${p}`} target="#runs" />
     </section>
@@ -188,6 +199,9 @@ export function FoldsTable(props: { folds: readonly StoredFold[] }) {
           {row('Test net P&L', (f) => <Money value={f.testMetrics?.netPnl} />)}
           {row('Test trades', (f) => String(f.testTradeCount))}
           {row('Test max DD', (f) => num(f.testMetrics?.maxDrawdown))}
+          {row('Test sessions', (f) => (f.testSessions === undefined ? '—' : String(f.testSessions)))}
+          {row('Halted', (f) => (f.testHalted ? <Badge tone="bad" text="halted" /> : f.testSessionsHalted ? <span safe>{`${f.testSessionsHalted} sessions refused`}</span> : f.testHalted === undefined ? '—' : 'no'))}
+          {row('Warnings', (f) => ((f.warnings ?? []).length === 0 ? '' : <span class="warn" title={(f.warnings ?? []).join('\n')} safe>{`⚠ ${(f.warnings ?? []).length}`}</span>))}
         </tbody>
       </table>
     </div>

@@ -3,10 +3,13 @@ import { render } from '../../../views/render.ts';
 import { HeatmapPanel, RunsTable, RunTradesPanel } from '../../../views/fragments/research.tsx';
 import { BacktestsPage, RunPage } from '../../../views/pages/backtests.tsx';
 import { viewerOf, type WebDeps } from '../deps.ts';
-import { csvCell, csvResponse, html } from '../http.ts';
+import { csvCell, csvResponse, html, json } from '../http.ts';
 import { HeatmapQuery, PageQuery, RunIdParams, RunTradesQuery } from '../schemas.ts';
 import { heatmap, type HeatObjective, type StoredRun } from '../view-models/research.ts';
 import { NotFound } from './errors.ts';
+import { ComparePage } from '../../../views/pages/research-compare.tsx';
+import { equityAndDrawdown, runCharts } from '../view-models/research-charts.ts';
+import { CompareQuery, resultsCsv, TzQuery } from './research-extra.ts';
 
 const RUNS_PAGE = 20;
 const TRADES_PAGE = 50;
@@ -35,9 +38,15 @@ export function researchRoutes(deps: WebDeps) {
   return new Elysia({ name: 'research', detail: { hide: true } })
     .get('/backtests', ({ request, query }) => html(render(<BacktestsPage viewer={viewerOf(deps, request)} {...runsTable(query.page)} />)), { query: PageQuery })
     .get('/fragments/runs', ({ query }) => html(render(<RunsTable {...runsTable(query.page)} />)), { query: PageQuery })
+    .get('/backtests/compare', ({ request, query }) => html(render(<ComparePage viewer={viewerOf(deps, request)} runs={query.ids.map(runOr404)} />)), { query: CompareQuery })
+    .get(
+      '/backtests/compare.json',
+      ({ query }) => json({ runs: query.ids.map(runOr404).map((r) => ({ id: r.id, label: `#${r.id} ${r.kind} ${r.strategy}`, equity: equityAndDrawdown(r.equity, 'utc').equity })) }),
+      { query: CompareQuery },
+    )
     .get(
       '/backtests/:id',
-      ({ request, params }) => {
+      ({ request, params, query }) => {
         const run = runOr404(params.id);
         const model = {
           viewer: viewerOf(deps, request),
@@ -45,8 +54,18 @@ export function researchRoutes(deps: WebDeps) {
           trades: tradesOf(run, 1),
           heatmap: run.kind === 'optimize' ? heatmapOf(run, {}) : null,
           folds: run.kind === 'walkforward' ? research.folds(run.id) : [],
+          tz: query.tz,
         };
         return html(render(<RunPage model={model} />));
+      },
+      { params: RunIdParams, query: TzQuery },
+    )
+    .get('/backtests/:id/charts.json', ({ params, query }) => json(runCharts(runOr404(params.id), query.tz)), { params: RunIdParams, query: TzQuery })
+    .get(
+      '/backtests/:id/results.csv',
+      ({ params }) => {
+        const run = runOr404(params.id);
+        return csvResponse(`run-${run.id}-results.csv`, resultsCsv(run, run.kind === 'optimize' ? research.gridRows(run.id, 'rank') : [], run.kind === 'walkforward' ? research.folds(run.id) : []));
       },
       { params: RunIdParams },
     )
