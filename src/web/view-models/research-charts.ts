@@ -86,8 +86,8 @@ export function runCharts(run: Pick<StoredRun, 'equity' | 'report'>, tz: Tz): Ru
     const a = snap(t.entryTime);
     const b = snap(t.exitTime);
     const long = t.side === 'long';
-    markers.push({ time: times[a]!, position: long ? 'belowBar' : 'aboveBar', shape: long ? 'arrowUp' : 'arrowDown', color: long ? '#3fb950' : '#f85149', text: `${long ? 'L' : 'S'} ${t.entryPrice.toFixed(2)}` });
-    markers.push({ time: times[b]!, position: long ? 'aboveBar' : 'belowBar', shape: 'circle', color: EXIT_COLOUR[t.exitReason] ?? '#c9d1d9', text: `${t.exitReason} ${t.pnl >= 0 ? '+' : ''}${t.pnl.toFixed(2)}` });
+    markers.push({ time: times[a]!, position: long ? 'belowBar' : 'aboveBar', shape: long ? 'arrowUp' : 'arrowDown', color: long ? '#3fb950' : '#f85149', text: '' });
+    markers.push({ time: times[b]!, position: long ? 'aboveBar' : 'belowBar', shape: 'circle', color: EXIT_COLOUR[t.exitReason] ?? '#c9d1d9', text: t.exitReason });
     for (const [line, level] of [[stops, t.stop], [targets, t.target]] as const) {
       push(line, { time: times[a]!, value: level });
       if (b > a) push(line, { time: times[b]!, value: level });
