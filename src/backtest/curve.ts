@@ -23,6 +23,15 @@ export class CurveScratch {
 }
 
 export function runWithCurve(input: BacktestInput, scratch = new CurveScratch()): CurveRun {
+  const { result, equityCents } = runMeasured(input, scratch);
+  return { result, curve: barCurve(input.series, input.from ?? 0, equityCents, Math.round(input.settings.initialCapital * 100)) };
+}
+
+/**
+ * The run with its max drawdown taken over the per-bar curve, without building the curve's points
+ * (a grid search needs the metrics only). `equityCents` lives in `scratch` until its next use.
+ */
+export function runMeasured(input: BacktestInput, scratch = new CurveScratch()): { result: BacktestResult; equityCents: Float64Array } {
   const from = input.from ?? 0;
   const to = input.to ?? input.series.length;
   const cents = scratch.take(Math.max(0, to - from));
@@ -32,7 +41,7 @@ export function runWithCurve(input: BacktestInput, scratch = new CurveScratch())
   if (cents.length > 0) cents[cents.length - 1] = finalCents;
   const dd = drawdownOf(cents, initialCents);
   const metrics: Metrics = { ...raw.metrics, maxDrawdown: dd.cents / 100, maxDrawdownPct: dd.peakCents > 0 ? (dd.cents / dd.peakCents) * 100 : 0 };
-  return { result: { ...raw, metrics }, curve: barCurve(input.series, from, cents, initialCents) };
+  return { result: { ...raw, metrics }, equityCents: cents };
 }
 
 /** Largest fall from the running peak (starting at the initial capital), in cents, and that peak. */

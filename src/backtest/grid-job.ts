@@ -2,7 +2,7 @@ import { sliceSeries, type BarSeries } from '../domain/bar.ts';
 import type { EngineSettings } from '../engine/settings.ts';
 import { getStrategy } from '../strategy/registry.ts';
 import { ColumnCache, type StrategyParams } from '../strategy/types.ts';
-import { CurveScratch, runWithCurve } from './curve.ts';
+import { CurveScratch, runMeasured } from './curve.ts';
 import { haltsOf } from './halts.ts';
 import { dailyReturns } from './metrics.ts';
 import type { Metrics } from './types.ts';
@@ -51,7 +51,7 @@ export function gridEvaluator(job: GridJob): (trial: Trial) => TrialResult {
   const scratch = new CurveScratch();
   return (trial) => {
     const settings = trial.settings ?? job.settings;
-    const { result } = runWithCurve({ series, strategy: def, params: trial.params, settings, from: job.from - warm, to: job.to - warm, cache }, scratch);
+    const { result } = runMeasured({ series, strategy: def, params: trial.params, settings, from: job.from - warm, to: job.to - warm, cache }, scratch);
     const h = haltsOf(result);
     const initial = Math.round(settings.initialCapital * 100);
     return {
