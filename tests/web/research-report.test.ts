@@ -44,6 +44,14 @@ describe('a run with its report', () => {
     expect(html).toContain('2026-01-07 10:30 NY');
     expect(html).toContain(`data-src="/backtests/${ids.backtestId}/charts.json?tz=ny"`);
     expect((await w.get(`/backtests/${ids.backtestId}?tz=mars`, { accept: 'text/html' })).status).toBe(422);
+    // The trade table follows the toggle, page after page.
+    const first = ids.backtest.result.trades[0]!;
+    const nyText = new Date(first.entryTime - 5 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+    expect(html).toContain('Entry (New York)');
+    expect(html).toContain(nyText);
+    const page2 = await page(`/backtests/${ids.backtestId}/trades?page=2&tz=ny`);
+    expect(page2).toContain('Entry (New York)');
+    expect(page2).toContain('tz=ny');
   });
 
   test('the run page shows halts, breakdowns, Monte Carlo and the price chart; outside text escaped', async () => {

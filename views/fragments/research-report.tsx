@@ -249,3 +249,40 @@ export function ReportPanels(props: { report: RunReport | null; tz: Tz }) {
     </>
   );
 }
+
+/** A run's trades with times in the page's zone. */
+export function RunTradeTable(props: { trades: readonly { side: string; qty: number; entryTime: number; entryPrice: number; exitTime: number; exitPrice: number; exitReason: string; pnlCents: number }[]; tz: Tz }) {
+  const zone = props.tz === 'ny' ? 'New York' : 'UTC';
+  return (
+    <table data-testid="run-trades">
+      <thead>
+        <tr>
+          <th>Side</th>
+          <th class="num">Qty</th>
+          <th safe>{`Entry (${zone})`}</th>
+          <th class="num">Entry</th>
+          <th safe>{`Exit (${zone})`}</th>
+          <th class="num">Exit</th>
+          <th>Reason</th>
+          <th class="num">P&amp;L</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.trades.map((t) => (
+          <tr>
+            <td class={t.side === 'long' ? 'profit' : 'loss'} safe>{t.side}</td>
+            <td class="num">{t.qty}</td>
+            <td safe>{timeText(t.entryTime, props.tz).replace(/ (UTC|NY)$/, '')}</td>
+            <td class="num" safe>{t.entryPrice.toFixed(2)}</td>
+            <td safe>{timeText(t.exitTime, props.tz).replace(/ (UTC|NY)$/, '')}</td>
+            <td class="num" safe>{t.exitPrice.toFixed(2)}</td>
+            <td safe>{t.exitReason}</td>
+            <td class="num">
+              <Money value={t.pnlCents / 100} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

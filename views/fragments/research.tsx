@@ -2,7 +2,8 @@ import type { Heatmap, Metrics, RunSummary, StoredFold, StoredTrade } from '../.
 import { OBJECTIVES } from '../../src/web/view-models/research.ts';
 import { Badge, Money, Pager } from '../components/bits.tsx';
 import { date, dateTime, num, params, pct } from '../format.ts';
-import { TradeHead, TradeRows } from './trades.tsx';
+import { RunTradeTable } from './research-report.tsx';
+import type { Tz } from '../../src/web/view-models/research-charts.ts';
 
 export function MetricsTable(props: { metrics: Metrics | null }) {
   const m = props.metrics;
@@ -91,8 +92,9 @@ export function RunsTable(props: { runs: readonly RunSummary[]; page: number; pa
   );
 }
 
-export function RunTradesPanel(props: { runId: number; trades: readonly StoredTrade[]; page: number; pageSize: number; total: number; fold?: number }) {
-  const q = props.fold === undefined ? '' : `&fold=${props.fold}`;
+export function RunTradesPanel(props: { runId: number; trades: readonly StoredTrade[]; page: number; pageSize: number; total: number; fold?: number; tz?: Tz }) {
+  const tz = props.tz ?? 'utc';
+  const q = `${props.fold === undefined ? '' : `&fold=${props.fold}`}${tz === 'utc' ? '' : `&tz=${tz}`}`;
   return (
     <section id="run-trades" class="panel wide">
       <header class="panel-head">
@@ -102,12 +104,7 @@ export function RunTradesPanel(props: { runId: number; trades: readonly StoredTr
         </a>
       </header>
       <div class="table-wrap">
-        <table data-testid="run-trades">
-          <TradeHead />
-          <tbody>
-            <TradeRows trades={props.trades} />
-          </tbody>
-        </table>
+        <RunTradeTable trades={props.trades} tz={tz} />
       </div>
       <Pager page={props.page} pageSize={props.pageSize} total={props.total} href={(p) => `/backtests/${props.runId}/trades?page=${p}${q}`} target="#run-trades" />
     </section>

@@ -111,7 +111,7 @@ export function RunPage(props: { model: RunPageModel }) {
       ) : (
         ''
       )}
-      <RunTradesPanel runId={run.id} trades={trades.rows} page={trades.page} pageSize={trades.pageSize} total={trades.total} />
+      <RunTradesPanel runId={run.id} trades={trades.rows} page={trades.page} pageSize={trades.pageSize} total={trades.total} tz={props.model.tz} />
     </Layout>
   );
 }

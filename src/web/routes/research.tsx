@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { Elysia } from 'elysia';
 import { render } from '../../../views/render.ts';
 import { HeatmapPanel, RunsTable, RunTradesPanel } from '../../../views/fragments/research.tsx';
@@ -74,9 +75,9 @@ export function researchRoutes(deps: WebDeps) {
       ({ params, query }) => {
         const run = runOr404(params.id);
         const t = tradesOf(run, query.page, query.fold);
-        return html(render(<RunTradesPanel runId={run.id} trades={t.rows} page={t.page} pageSize={t.pageSize} total={t.total} {...(query.fold === undefined ? {} : { fold: query.fold })} />));
+        return html(render(<RunTradesPanel runId={run.id} trades={t.rows} page={t.page} pageSize={t.pageSize} total={t.total} tz={query.tz} {...(query.fold === undefined ? {} : { fold: query.fold })} />));
       },
-      { params: RunIdParams, query: RunTradesQuery },
+      { params: RunIdParams, query: v.object({ ...RunTradesQuery.entries, ...TzQuery.entries }) },
     )
     .get('/backtests/:id/heatmap', ({ params, query }) => html(render(<HeatmapPanel runId={params.id} map={heatmapOf(runOr404(params.id), query)} />)), { params: RunIdParams, query: HeatmapQuery })
     .get(

@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'bun:test';
+import type { gridJson } from '../../src/backtest/report.ts';
+import { expectUsageError, onlyJson, runCli } from './helpers.ts';
+
+type GridDoc = ReturnType<typeof gridJson> & {
+  best: { guards: { dsr: { dsr: number | null; trials: number }; pbo: { pbo: number | null }; stability: { profiles: { param: string }[] } }; monteCarlo: { seed: number } | null; breakdowns: { groups: Record<string, unknown[]> } } | null;
+};
+type BacktestDoc = { metrics: { trades: number; netPnl: number; sharpe: number | null }; trades: { exitReason: string }[] };
+
+describe('bun run optimize --grid over settings', () => {
+  test('--grid risk.stopLossPerContract=… next to a strategy parameter: each row equals a backtest with --set', async () => {
+    const doc = onlyJson<GridDoc>(await runCli('optimize', ['--grid', 'lookback=20,40', '--grid', 'risk.stopLossPerContract=25,400', '--days', '4', '--min-trades', '1', '--workers', '2', '--json', '--no-save']));
+    expect(doc.results).toHaveLength(4);
+    expect(doc.run.grid).toEqual({ lookback: [20, 40], 'risk.stopLossPerContract': [25, 400] });
+    const row = doc.results.find((r) => r.params.lookback === 20 && r.params['risk.stopLossPerContract'] === 25)!;
+    const single = onlyJson<BacktestDoc>(await runCli('backtest', ['--param', 'lookback=20', '--set', 'risk.stopLossPerContract=25', '--days', '4', '--json', '--no-save']));
+    expect(row.metrics).toEqual(single.metrics);
+    expect(single.trades.some((t) => t.exitReason === 'stop')).toBe(true);
+    const wide = doc.results.find((r) => r.params.lookback === 20 && r.params['risk.stopLossPerContract'] === 400)!;
+    expect(wide.metrics).not.toEqual(row.metrics);
+    // Guards and a Monte Carlo for the best set; its stability profile runs along both kinds of key.
+    expect(doc.best!.guards.dsr.trials).toBe(4);
+    expect(doc.best!.guards.stability.profiles.map((p) => p.param)).toEqual(['lookback', 'risk.stopLossPerContract']);
+    expect(doc.best!.monteCarlo!.seed).toBe(1);
+    expect(Object.keys(doc.best!.breakdowns.groups)).toEqual(['exitReason', 'side', 'hour', 'weekday', 'session', 'week', 'month']);
+    expect(doc.results.every((r) => typeof r.halted === 'boolean')).toBe(true);
+  }, 60_000);
+
+  for (const [args, fragment] of [
+    [['--grid', 'risk.stopLosPerContract=100'], "did you mean 'risk.stopLossPerContract'"],
+    [['--grid', 'risk.stopLossPerContract=100,abc'], "--grid risk.stopLossPerContract: 'abc' is not a number"],
+    [['--grid', 'risk.stopLossPerContract=-5'], 'risk.stopLossPerContract'],
+  ] as const) {
+    test(`${args.join(' ')} → exit code 2 and one line naming it`, async () => {
+      expectUsageError(await runCli('optimize', [...args, '--days', '1', '--json', '--no-save']), fragment);
+    });
+  }
+
+  test('the text report has the guards, the Monte Carlo and the breakdowns', async () => {
+    const r = await runCli('optimize', ['--grid', 'lookback=20,40', '--days', '4', '--min-trades', '1', '--workers', '0', '--no-save']);
+    expect(r.code).toBe(0);
+    for (const s of ['Deflated Sharpe Ratio', 'PBO (CSCV', 'Stability of sharpe', 'Monte Carlo (2000 paths, seed 1', 'Exit reason', 'Halts:']) expect(r.stdout).toContain(s);
+  }, 60_000);
+});
+
+describe('bun run backtest report', () => {
+  test('the text report has the halts, every breakdown and the Monte Carlo; --mc-seed changes only the Monte Carlo', async () => {
+    const r = await runCli('backtest', ['--days', '3', '--no-save']);
+    for (const s of ['Halts:', 'Exit reason', 'Hour (New York, entry)', 'Weekday', 'Session', 'ISO week', 'Month', 'Streaks:', 'Time in market:', 'trade bootstrap']) expect(r.stdout).toContain(s);
+    const a = onlyJson<{ monteCarlo: unknown; metrics: unknown }>(await runCli('backtest', ['--days', '3', '--no-save', '--json', '--mc-seed', '5']));
+    const b = onlyJson<{ monteCarlo: unknown; metrics: unknown }>(await runCli('backtest', ['--days', '3', '--no-save', '--json', '--mc-seed', '6']));
+    expect(a.metrics).toEqual(b.metrics);
+    expect(a.monteCarlo).not.toEqual(b.monteCarlo);
+  }, 60_000);
+});
+
+describe('bun run walkforward warnings', () => {
+  test('one-session test parts are flagged, and folds that chose nothing are counted', async () => {
+    const doc = onlyJson<{ folds: { warnings: string[]; testSessions: number }[]; foldsWithoutChoice: number; warnings: string[] }>(
+      await runCli('walkforward', ['--days', '5', '--folds', '5', '--grid', 'lookback=20,40', '--min-trades', '1', '--workers', '2', '--json', '--no-save']),
+    );
+    expect(doc.folds.every((f) => f.testSessions < 20)).toBe(true);
+    expect(doc.folds.every((f) => f.warnings.some((w) => w.includes('sharpe is not meaningful')))).toBe(true);
+    const none = onlyJson<{ foldsWithoutChoice: number; warnings: string[] }>(await runCli('walkforward', ['--days', '5', '--folds', '2', '--grid', 'lookback=20', '--min-trades', '100000', '--json', '--no-save']));
+    expect(none.foldsWithoutChoice).toBe(2);
+    expect(none.warnings[0]).toBe('2 of 2 folds chose nothing (no set reached 100000 trades in training)');
+  }, 60_000);
+});
