@@ -14,7 +14,7 @@ describe('bun run optimize --grid over settings', () => {
     expect(doc.run.grid).toEqual({ lookback: [20, 40], 'risk.stopLossPerContract': [25, 400] });
     const row = doc.results.find((r) => r.params.lookback === 20 && r.params['risk.stopLossPerContract'] === 25)!;
     const single = onlyJson<BacktestDoc>(await runCli('backtest', ['--param', 'lookback=20', '--set', 'risk.stopLossPerContract=25', '--days', '4', '--json', '--no-save']));
-    expect(row.metrics).toEqual(single.metrics);
+    expect(row.metrics as unknown).toEqual(single.metrics);
     expect(single.trades.some((t) => t.exitReason === 'stop')).toBe(true);
     const wide = doc.results.find((r) => r.params.lookback === 20 && r.params['risk.stopLossPerContract'] === 400)!;
     expect(wide.metrics).not.toEqual(row.metrics);

@@ -4,6 +4,7 @@ import { Layout } from '../components/layout.tsx';
 import { dateTime, date, params, spec as specText } from '../format.ts';
 import { FoldsTable, HeatmapPanel, MetricsTable, RunsTable, RunTradesPanel } from '../fragments/research.tsx';
 import { ReportPanels, TzToggle } from '../fragments/research-report.tsx';
+import { RunActions } from '../fragments/research-actions.tsx';
 import type { Tz } from '../../src/web/view-models/research-charts.ts';
 
 export function BacktestsPage(props: { viewer: ViewerModel; runs: readonly RunSummary[]; page: number; pageSize: number; total: number }) {
@@ -41,6 +42,7 @@ export function RunPage(props: { model: RunPageModel }) {
         <a href="/backtests">‹ all runs</a>
       </p>
       <h1 safe>{`${KIND_TITLE[run.kind]} #${run.id} · ${run.strategy}`}</h1>
+      <RunActions run={run} enabled={props.model.viewer.loggedIn} />
       <section class="panel wide">
         <dl class="facts">
           <div class="span2">

@@ -7,6 +7,10 @@ import { csvCell } from '../http.ts';
 
 /** Query schemas and CSV bodies of the research pages. */
 
+const csrfField = { _csrf: v.optional(v.pipe(v.string(), v.maxLength(128))) };
+export const LabelBody = v.object({ ...csrfField, label: v.pipe(v.string('expected a label field'), v.maxLength(200, 'expected a label of at most 200 characters')) }, 'expected a form with a label field');
+export const DeleteBody = v.object({ ...csrfField, confirm: v.literal('yes', 'expected confirm: "yes" (deleting a run cannot be undone)') }, 'expected a body { "confirm": "yes" }');
+
 export const TzQuery = v.object({ tz: v.optional(v.picklist(['utc', 'ny'], 'expected tz utc or ny'), 'utc') });
 
 const runId = v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'expected run ids (whole numbers)'), v.transform(Number), v.minValue(1, 'expected a run id ≥ 1'));
