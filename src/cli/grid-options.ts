@@ -38,17 +38,25 @@ export function gridSettings(values: { objective?: string; 'min-trades'?: string
 export interface GridSpace {
   /** Every value tried, by strategy parameter name or setting path. */
   readonly grid: Record<string, number[]>;
-  /** The grid's points, strategy defaults filled in: what the tables and the store show. */
+  /** Points in grid order, strategy defaults filled in (what the tables and the store show), and what each runs. */
   readonly points: Params[];
-  /** What each point runs: its strategy parameters and, when it varies a setting, its settings. */
   readonly trials: Trial[];
+}
+
+export interface SearchSpace {
+  readonly grid: Record<string, number[]>;
+  readonly size: number;
+  /** Every point, in grid order (only for spaces small enough to enumerate). */
+  all(): GridSpace;
+  /** The point with one value index per grid key, in the grid's key order. */
+  at(indices: readonly number[]): { point: Params; trial: Trial };
 }
 
 /**
  * `--grid` over strategy parameters and setting paths. A point's settings are the config (file and
  * --set) with the point's setting values written over it, validated exactly like --set.
  */
-export function gridSpace(def: StrategyDefinition, values: { config?: string; set?: string[]; grid?: string[] }): GridSpace {
+export function searchSpace(def: StrategyDefinition, values: { config?: string; set?: string[]; grid?: string[] }): SearchSpace {
   const flags = values.grid ?? [];
   const settingFlags = flags.filter((f) => isSettingPath(f.slice(0, Math.max(0, f.indexOf('=')))));
   const paramFlags = flags.filter((f) => !settingFlags.includes(f));
@@ -62,7 +70,7 @@ export function gridSpace(def: StrategyDefinition, values: { config?: string; se
     settingGrid[path] = items.map(Number);
   }
   const grid = { ...strategyGrid, ...settingGrid };
-  const points = expandGrid(grid, def.defaults);
+  const keys = Object.keys(grid);
   const cache = new Map<string, EngineSettings>();
   const settingsFor = (overrides: Params): EngineSettings | undefined => {
     const entries = Object.entries(overrides);
@@ -76,12 +84,29 @@ export function gridSpace(def: StrategyDefinition, values: { config?: string; se
     }
     return s;
   };
-  const trials = points.map((point) => {
-    const { params, settings } = splitPoint(point);
+  const make = (raw: Params) => {
+    const { params, settings } = splitPoint(raw);
+    const strategy = resolveParams(def, params);
     const s = settingsFor(settings);
-    return s === undefined ? { params: resolveParams(def, params) } : { params: resolveParams(def, params), settings: s };
-  });
-  // A point shows the resolved strategy parameters, then its settings.
-  const shown = points.map((p, i) => ({ ...trials[i]!.params, ...splitPoint(p).settings }));
-  return { grid, points: shown, trials };
+    // A point shows the resolved strategy parameters, then its settings.
+    return { point: { ...strategy, ...settings }, trial: s === undefined ? { params: strategy } : { params: strategy, settings: s } };
+  };
+  return {
+    grid,
+    size: keys.reduce((a, k) => a * grid[k]!.length, 1),
+    all() {
+      const made = expandGrid(grid, def.defaults).map(make);
+      return { grid, points: made.map((m) => m.point), trials: made.map((m) => m.trial) };
+    },
+    at(indices) {
+      const raw: Record<string, number> = { ...def.defaults };
+      keys.forEach((k, j) => (raw[k] = grid[k]![indices[j]!]!));
+      return make(raw);
+    },
+  };
+}
+
+/** Every point of the grid (see searchSpace). */
+export function gridSpace(def: StrategyDefinition, values: { config?: string; set?: string[]; grid?: string[] }): GridSpace {
+  return searchSpace(def, values).all();
 }

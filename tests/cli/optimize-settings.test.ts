@@ -66,3 +66,23 @@ describe('bun run walkforward warnings', () => {
     expect(none.warnings[0]).toBe('2 of 2 folds chose nothing (no set reached 100000 trades in training)');
   }, 60_000);
 });
+
+describe('bun run optimize --search', () => {
+  const BIG = ['--grid', 'lookback=10,15,20,25,30,35,40', '--grid', 'entry=1.5,2,2.5,3', '--grid', 'exit=0,0.25,0.5', '--grid', 'risk.stopLossPerContract=50,100,200'];
+  test('tpe evaluates exactly --trials distinct points of the grid, the same ones for the same seed', async () => {
+    const run = async (seed: string) => onlyJson<GridDoc & { search: { method: string; space: number; evaluated: number; seed: number } }>(await runCli('optimize', [...BIG, '--search', 'tpe', '--trials', '24', '--search-seed', seed, '--days', '2', '--min-trades', '1', '--workers', '2', '--json', '--no-save']));
+    const a = await run('3');
+    expect(a.search).toEqual({ method: 'tpe', space: 252, evaluated: 24, seed: 3 });
+    expect(a.results).toHaveLength(24);
+    expect(new Set(a.results.map((r) => JSON.stringify(r.params))).size).toBe(24);
+    expect(a.results.every((r) => [10, 15, 20, 25, 30, 35, 40].includes(r.params.lookback!) && [50, 100, 200].includes(r.params['risk.stopLossPerContract']!))).toBe(true);
+    expect((await run('3')).results.map((r) => r.params)).toEqual(a.results.map((r) => r.params));
+    expect(a.best!.guards.dsr.trials).toBe(24);
+  }, 60_000);
+
+  test('a grid too large to enumerate asks for a sampled search; a bad --search is named', async () => {
+    const huge = ['--grid', `lookback=${Array.from({ length: 60 }, (_, i) => i + 2).join(',')}`, '--grid', `entry=${Array.from({ length: 50 }, (_, i) => 1 + i / 10).join(',')}`, '--grid', `exit=${Array.from({ length: 40 }, (_, i) => i / 100).join(',')}`];
+    expectUsageError(await runCli('optimize', [...huge, '--days', '1', '--json', '--no-save']), 'use --search random or --search tpe');
+    expectUsageError(await runCli('optimize', ['--search', 'genetic', '--days', '1', '--json', '--no-save']), "--search must be one of grid, random, tpe, got 'genetic'");
+  }, 60_000);
+});
