@@ -1,6 +1,7 @@
 import { runWithCurve } from '../../src/backtest/curve.ts';
 import { rankRows } from '../../src/backtest/grid.ts';
 import { gridSearch } from '../../src/backtest/grid-search.ts';
+import { walkForward } from '../../src/backtest/walkforward.ts';
 import type { HaltSummary } from '../../src/backtest/halts.ts';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/settings.ts';
 import { simulateBars } from '../../src/market/simulator.ts';
@@ -37,5 +38,12 @@ export async function storeReportedRuns(repos: Pick<Repositories, 'runs'>) {
     strategy: 'zscore', objective: 'sharpe', bars: series.length, from: series.time[0]!, to: series.time[series.length - 1]!, gridSpec: { lookback: [10, 20, 40], 'risk.stopLossPerContract': [100, 200] },
     minTrades: 1, rows, best: best.result, settings, dataSource: 'simulated', createdAt: Date.UTC(2026, 1, 2), report: optReport, curve: best.curve,
   });
-  return { backtestId, optimizeId, backtest: run, best };
+  const wf = await walkForward(series, { strategy: 'zscore', points: points.slice(0, 2), trials: trials.slice(0, 2), settings, folds: 4, train: 0.7, objective: 'sharpe', minTrades: 1, workers: 0 });
+  const warnings = wf.folds.flatMap((f) => f.warnings ?? []);
+  const wfReport = runReport({ series, from: 0, to: series.length, trades: wf.aggregate.trades, settings, halts: { halts: [], sessionsHalted: 0, haltedToEnd: false }, dailyPnl: dailyPnl(settings.initialCapital, wf.aggregate.equity), seed: 1, warnings });
+  const walkforwardId = repos.runs.saveWalkForward({
+    strategy: 'zscore', objective: 'sharpe', bars: series.length, from: series.time[0]!, to: series.time[series.length - 1]!, spec: { folds: 4, train: 0.7 },
+    folds: wf.folds, aggregate: wf.aggregate, curve: wf.curve, report: wfReport, settings, dataSource: 'simulated', createdAt: Date.UTC(2026, 1, 3),
+  });
+  return { backtestId, optimizeId, walkforwardId, backtest: run, best, wf };
 }

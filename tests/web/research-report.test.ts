@@ -75,6 +75,19 @@ describe('a run with its report', () => {
     expect(csv).toContain('breakdown,key,trades');
   });
 
+  test('a walk-forward shows its warnings, each fold\'s sessions, and a drawdown chart bottoming at its max drawdown', async () => {
+    const html = await page(`/backtests/${ids.walkforwardId}`);
+    expect(html).toContain('data-testid="warnings"');
+    expect(html).toContain('sharpe is not meaningful');
+    expect(html).toContain('Test sessions');
+    const c = await charts(ids.walkforwardId);
+    expect(c.equity[0]!.value).toBe(10_000);
+    expect(Math.min(...c.drawdown.map((p) => p.value))).toBeCloseTo(-ids.wf.aggregate.metrics.maxDrawdown, 6);
+    const csv = await (await w.get(`/backtests/${ids.walkforwardId}/results.csv`)).text();
+    expect(csv.split('\n')[0]).toStartWith('fold,test_from,test_to,params,test_trades');
+    expect(csv.split('\n').slice(1, 5).every((l) => l.includes('sharpe is not meaningful'))).toBe(true);
+  });
+
   test('the runs list shows parameters and halts; two runs compare side by side', async () => {
     const list = await page('/backtests');
     expect(list).toContain('lookback=20 entry=1.5 exit=0.5');
