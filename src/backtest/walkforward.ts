@@ -1,4 +1,4 @@
-import type { BarSeries } from '../domain/bar.ts';
+import { sliceSeries, type BarSeries } from '../domain/bar.ts';
 import { toCents } from '../domain/money.ts';
 import type { EngineSettings } from '../engine/settings.ts';
 import { getStrategy } from '../strategy/registry.ts';
@@ -84,7 +84,7 @@ export async function walkForward(series: BarSeries, spec: WalkForwardSpec): Pro
       if (chosenIndex >= 0) {
         const trial = spec.trials[chosenIndex]!;
         const warm = warmupStart(r.trainTo, def.warmupBars(trial.params));
-        const slice = { length: r.testTo - warm, time: series.time.subarray(warm, r.testTo), open: series.open.subarray(warm, r.testTo), high: series.high.subarray(warm, r.testTo), low: series.low.subarray(warm, r.testTo), close: series.close.subarray(warm, r.testTo), volume: series.volume.subarray(warm, r.testTo) };
+        const slice = sliceSeries(series, warm, r.testTo);
         const run = runWithCurve({ series: slice, strategy: def, params: trial.params, settings: trial.settings ?? spec.settings, from: r.trainTo - warm, to: r.testTo - warm, cache: new ColumnCache(slice) });
         test = run.result;
         testRuns.push(run);
@@ -127,7 +127,7 @@ function chainTestRuns(runs: ReadonlyArray<{ result: BacktestResult; curve: read
     // Each part's curve starts at the initial capital; chained, that point is the previous end.
     for (const [i, p] of bars.entries()) {
       if (i === 0 && k > 0) continue;
-      const v = Math.round(p.equity * 100) - initialCents + initialCents + offset;
+      const v = Math.round(p.equity * 100) + offset;
       curve.push({ time: p.time, equity: v / 100 });
       if (v > peak) peak = v;
       if (peak - v > maxDd) {
