@@ -7,7 +7,7 @@ import { runWithCurve } from './curve.ts';
 import { rankRows } from './grid.ts';
 import { warmupStart, type Trial } from './grid-job.ts';
 import { GridPool } from './grid-pool.ts';
-import { haltsOf } from './halts.ts';
+import { haltsOf, type HaltRecord, type HaltSummary } from './halts.ts';
 import { computeMetrics } from './metrics.ts';
 import type { BacktestResult, EquityPoint, Objective, Params, WalkForwardFold } from './types.ts';
 import { foldWarnings } from './walkforward-warnings.ts';
@@ -37,6 +37,8 @@ export interface WalkForwardResult {
   readonly curve: readonly EquityPoint[];
   /** Folds in which no set reached the minimum trade count, so nothing was tested. */
   readonly foldsWithoutChoice: number;
+  /** Halts in the test parts, fold after fold. */
+  readonly halts: HaltSummary;
   /** Bar ranges [from, to) of the test parts that were run. */
   readonly testRanges: ReadonlyArray<{ readonly from: number; readonly to: number }>;
 }
@@ -73,6 +75,7 @@ export async function walkForward(series: BarSeries, spec: WalkForwardSpec): Pro
   const folds: WalkForwardFold[] = [];
   const testRuns: Array<{ result: BacktestResult; curve: readonly EquityPoint[] }> = [];
   const testRanges: Array<{ from: number; to: number }> = [];
+  const halts: HaltRecord[] = [];
   try {
     for (const [k, r] of ranges.entries()) {
       const job = { series, strategy: spec.strategy, settings: spec.settings, from: r.trainFrom, to: r.trainTo, warmFrom: warmupStart(r.trainFrom, warmBars) };
@@ -90,7 +93,8 @@ export async function walkForward(series: BarSeries, spec: WalkForwardSpec): Pro
         testRuns.push(run);
         testRanges.push({ from: r.trainTo, to: r.testTo });
       }
-      const halts = test ? haltsOf(test) : null;
+      const h = test ? haltsOf(test) : null;
+      if (h) halts.push(...h.halts);
       const testSessions = test ? test.equity.length : 0;
       const fold = {
         fold: k + 1,
@@ -101,8 +105,8 @@ export async function walkForward(series: BarSeries, spec: WalkForwardSpec): Pro
         testMetrics: test?.metrics ?? null,
         testTrades: test?.trades ?? [],
         testSessions,
-        testHalted: halts?.haltedToEnd ?? false,
-        testSessionsHalted: halts?.sessionsHalted ?? 0,
+        testHalted: h?.haltedToEnd ?? false,
+        testSessionsHalted: h?.sessionsHalted ?? 0,
       };
       folds.push({ ...fold, warnings: foldWarnings(fold, spec.objective, spec.minTrades) });
     }
@@ -111,7 +115,8 @@ export async function walkForward(series: BarSeries, spec: WalkForwardSpec): Pro
   }
   const initial = toCents(spec.settings.initialCapital);
   const chained = chainTestRuns(testRuns, initial);
-  return { folds, ...chained, foldsWithoutChoice: folds.filter((f) => f.params === null).length, testRanges };
+  const summary = { halts, sessionsHalted: folds.reduce((a, f) => a + (f.testSessionsHalted ?? 0), 0), haltedToEnd: folds.some((f) => f.testHalted) };
+  return { folds, ...chained, foldsWithoutChoice: folds.filter((f) => f.params === null).length, halts: summary, testRanges };
 }
 
 /** One equity line through the test parts: each starts where the previous ended. */

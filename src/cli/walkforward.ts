@@ -1,9 +1,8 @@
-import { NO_HALTS } from '../backtest/halts.ts';
 import { formatBacktest, formatFolds, walkForwardJson } from '../backtest/report.ts';
 import { foldProblem, walkForward } from '../backtest/walkforward.ts';
 import { breakdowns } from '../research/breakdown.ts';
 import { reportJson } from '../research/report-json.ts';
-import { formatBreakdowns, formatMonteCarlo } from '../research/report-text.ts';
+import { formatBreakdowns, formatHalts, formatMonteCarlo } from '../research/report-text.ts';
 import { dailyPnl, mergeExposure, runReport } from '../research/run-report.ts';
 import { parseCommand, parseNumberFlag, runMain, UsageError } from './args.ts';
 import { GRID_HELP, GRID_OPTIONS, gridSettings, gridSpace } from './grid-options.ts';
@@ -41,8 +40,7 @@ async function main(argv: string[]): Promise<number> {
   const trades = result.aggregate.trades;
   const warnings = result.folds.flatMap((f) => f.warnings ?? []);
   if (result.foldsWithoutChoice > 0) warnings.unshift(`${result.foldsWithoutChoice} of ${folds} folds chose nothing (no set reached ${minTrades} trades in training)`);
-  const testHalts = result.folds.reduce((a, f) => a + (f.testSessionsHalted ?? 0), 0);
-  const base = runReport({ series, from: 0, to: series.length, trades, settings, halts: { ...NO_HALTS, sessionsHalted: testHalts, haltedToEnd: false }, dailyPnl: dailyPnl(settings.initialCapital, result.aggregate.equity), seed: mcSeed, warnings });
+  const base = runReport({ series, from: 0, to: series.length, trades, settings, halts: result.halts, dailyPnl: dailyPnl(settings.initialCapital, result.aggregate.equity), seed: mcSeed, warnings });
   // Exposure counts the test parts' bars only, the bars the aggregate traded.
   const exposure = mergeExposure(result.testRanges.map((r) => breakdowns(series, r.from, r.to, trades).exposure));
   const report = { ...base, breakdowns: { ...base.breakdowns, exposure }, foldsWithoutChoice: result.foldsWithoutChoice };
@@ -62,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(warnings.length > 0 ? `\nWarnings:\n${warnings.map((w) => `  ! ${w}`).join('\n')}\n` : '\nWarnings: none\n');
   process.stdout.write(`\nOut-of-sample aggregate (all test parts, equity chained):\n`);
   process.stdout.write(formatBacktest({ run: { ...info, params: {} }, ...result.aggregate }).split('\n').slice(2).join('\n'));
-  process.stdout.write(`\n${formatBreakdowns(report.breakdowns, ['exitReason', 'side', 'month'])}\n${formatMonteCarlo(report.monteCarlo)}`);
+  process.stdout.write(`\n${formatHalts(report.halts)}\n${formatBreakdowns(report.breakdowns, ['exitReason', 'side', 'month'])}\n${formatMonteCarlo(report.monteCarlo)}`);
   process.stdout.write(`\nData: ${inputs.dataSource}${runId === null ? '' : ` · saved as run #${runId}`}\n`);
   return 0;
 }
