@@ -74,6 +74,10 @@ describe.skipIf(skip)('the research pages in a browser', () => {
   test('an optimisation shows its guards; two runs picked in the list compare on one chart', async () => {
     const { page, problems } = await open(`/backtests/${ids.optimizeId}`);
     expect(await page.locator('[data-testid=guards]').textContent()).toContain('Deflated Sharpe Ratio');
+    // The heat map re-renders over a setting path chosen as an axis.
+    await page.selectOption('#heatmap select[name=x]', 'risk.stopLossPerContract');
+    await page.waitForSelector('#heatmap th:has-text("risk.stopLossPerContract")', { timeout: 15_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'research-optimize.png'), fullPage: true });
     await page.goto(`${base}/backtests`);
     await page.check(`input[name=ids][value="${ids.backtestId}"]`);
     await page.check(`input[name=ids][value="${ids.optimizeId}"]`);
