@@ -3,7 +3,7 @@ import type { EngineSettings } from '../engine/settings.ts';
 import { getStrategy } from '../strategy/registry.ts';
 import { ColumnCache, type StrategyParams } from '../strategy/types.ts';
 import { CurveScratch, runMeasured } from './curve.ts';
-import { haltsOf } from './halts.ts';
+import { haltsOf } from './halt-summary.ts';
 import { dailyReturns } from './metrics.ts';
 import type { Metrics } from './types.ts';
 

@@ -7,7 +7,7 @@ import { runWithCurve } from './curve.ts';
 import { rankRows } from './grid.ts';
 import { warmupStart, type Trial } from './grid-job.ts';
 import { GridPool } from './grid-pool.ts';
-import { haltsOf, type HaltRecord, type HaltSummary } from './halts.ts';
+import { haltsOf, type HaltRecord, type HaltSummary } from './halt-summary.ts';
 import { computeMetrics } from './metrics.ts';
 import type { BacktestResult, EquityPoint, Objective, Params, WalkForwardFold } from './types.ts';
 import { foldWarnings } from './walkforward-warnings.ts';

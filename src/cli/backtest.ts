@@ -1,5 +1,5 @@
 import { runWithCurve } from '../backtest/curve.ts';
-import { haltsOf } from '../backtest/halts.ts';
+import { haltsOf } from '../backtest/halt-summary.ts';
 import { formatBacktest, backtestJson } from '../backtest/report.ts';
 import { describeZScoreImpl } from '../indicators/zscore.ts';
 import { formatBreakdowns, formatHalts, formatMonteCarlo } from '../research/report-text.ts';

@@ -1,6 +1,6 @@
 import { runWithCurve } from '../backtest/curve.ts';
 import { rankRows } from '../backtest/grid.ts';
-import { haltsOf, NO_HALTS } from '../backtest/halts.ts';
+import { haltsOf, NO_HALTS } from '../backtest/halt-summary.ts';
 import { formatGrid, formatParams, gridJson } from '../backtest/report.ts';
 import { guards } from '../research/guards.ts';
 import { reportJson } from '../research/report-json.ts';

@@ -1,4 +1,4 @@
-import type { HaltRecord } from '../backtest/halts.ts';
+import type { HaltRecord } from '../backtest/halt-summary.ts';
 import type { RunReport } from './run-report.ts';
 
 /** The report's part of a research command's `--json` document: ISO-8601 UTC times, dollars as numbers. */

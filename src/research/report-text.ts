@@ -1,5 +1,5 @@
 import { table } from '../backtest/report.ts';
-import type { HaltSummary } from '../backtest/halts.ts';
+import type { HaltSummary } from '../backtest/halt-summary.ts';
 import { BREAKDOWN_KINDS, type Breakdowns, type BreakdownKind } from './breakdown.ts';
 import type { Guards } from './guards.ts';
 import type { MonteCarlo, McMethod } from './monte-carlo.ts';

@@ -1,7 +1,7 @@
 import type { BarSeries } from '../domain/bar.ts';
 import type { Trade } from '../domain/trading.ts';
 import type { EngineSettings } from '../engine/settings.ts';
-import type { HaltSummary } from '../backtest/halts.ts';
+import type { HaltSummary } from '../backtest/halt-summary.ts';
 import { breakdowns, type Breakdowns, type Exposure } from './breakdown.ts';
 import type { Guards } from './guards.ts';
 import { monteCarlo, type MonteCarlo } from './monte-carlo.ts';

@@ -2,7 +2,7 @@ import { runWithCurve } from '../../src/backtest/curve.ts';
 import { rankRows } from '../../src/backtest/grid.ts';
 import { gridSearch } from '../../src/backtest/grid-search.ts';
 import { walkForward } from '../../src/backtest/walkforward.ts';
-import type { HaltSummary } from '../../src/backtest/halts.ts';
+import type { HaltSummary } from '../../src/backtest/halt-summary.ts';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/settings.ts';
 import { simulateBars } from '../../src/market/simulator.ts';
 import { guards } from '../../src/research/guards.ts';

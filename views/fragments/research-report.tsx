@@ -2,7 +2,7 @@ import type { RunReport } from '../../src/research/run-report.ts';
 import type { Breakdowns, BreakdownKind } from '../../src/research/breakdown.ts';
 import type { McMethod, MonteCarlo } from '../../src/research/monte-carlo.ts';
 import type { Guards } from '../../src/research/guards.ts';
-import type { HaltSummary } from '../../src/backtest/halts.ts';
+import type { HaltSummary } from '../../src/backtest/halt-summary.ts';
 import { timeText, type Tz } from '../../src/web/view-models/research-charts.ts';
 import { Badge, Money } from '../components/bits.tsx';
 import { num, pct } from '../format.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { haltsOf, type HaltRecord } from '../../src/backtest/halts.ts';
+import { haltsOf, type HaltRecord } from '../../src/backtest/halt-summary.ts';
 import type { BacktestResult } from '../../src/backtest/types.ts';
 import { formatHalts } from '../../src/research/report-text.ts';
 
