@@ -49,6 +49,17 @@ async function main(argv: string[]): Promise<number> {
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    // `bun run start` is a wrapper process: if it is killed (even with -9) this service must not
+    // live on as an orphan, or a restart would make two. Reparenting is how we learn of it.
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) {
+        clearInterval(watch);
+        log.warn('service.parent_exited', { parent, note: 'the process that started this service is gone; stopping' });
+        stop('parent exited');
+      }
+    }, 500);
+    watch.unref();
   });
   return 0;
 }

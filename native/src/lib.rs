@@ -7,6 +7,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+pub mod moments;
 pub mod zscore;
 
 use zscore::{lookback_from_f64, rolling_zscore, RollingZ, ZScoreError};
@@ -75,6 +76,51 @@ pub fn rolling_z_score<'env>(
       Ok(result)
     }
   }
+}
+
+/// Exact N and D of every bar on the tick grid (`moments.rs`), two entries per close; writes
+/// into `out` (length ≥ 2 · closes) and returns it when given.
+#[napi(js_name = "rollingTickMoments", catch_unwind)]
+pub fn rolling_tick_moments_js<'env>(
+  env: &'env Env,
+  closes: Unknown<'env>,
+  lookback: Unknown<'env>,
+  out: Option<Unknown<'env>>,
+) -> Result<Float64ArraySlice<'env>> {
+  let closes = float64_array(env, &closes, "closes")?;
+  let lookback = match lookback.get_type()? {
+    // SAFETY: the value was just checked to be a number.
+    ValueType::Number => {
+      moments::lookback_from_f64(unsafe { lookback.cast::<f64>()? }).map_err(|e| range_error(env, e))?
+    }
+    other => {
+      let msg = format!(
+        "lookback must be an integer from 2 to {}, got a value of type {other}",
+        moments::MAX_LOOKBACK
+      );
+      return Err(type_error(env, msg));
+    }
+  };
+  let out = match out {
+    Some(out) if out.get_type()? != ValueType::Undefined => Some(float64_array(env, &out, "out")?),
+    _ => None,
+  };
+  let mut target = match out {
+    Some(target) => target,
+    None => new_float64_array(env, 2 * closes.len())?,
+  };
+  // Writing into the array being read would corrupt windows still to come.
+  let copy;
+  let input: &[f64] = if ranges_overlap(&closes, &target) {
+    copy = closes.to_vec();
+    &copy
+  } else {
+    &closes
+  };
+  // SAFETY: `target` is a distinct JS view (or fresh); no other Rust reference to it exists.
+  moments::rolling_tick_moments(input, lookback, unsafe { target.as_mut() })
+    .map_err(|e| range_error(env, e))?;
+  Ok(target)
 }
 
 /// A JS-owned Float64Array: the engine's allocator can recycle its memory, where a Rust

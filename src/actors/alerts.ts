@@ -18,6 +18,8 @@ export interface AlertsOptions {
   /** Wakes the notifier actor, e.g. `() => system.get('notifier')?.send({ type: 'OutboxChanged' })`. */
   readonly poke: () => void;
   readonly logger: Logger;
+  /** Delivers straight to the channels when the outbox cannot be written (disk full). */
+  readonly fallback?: (kind: AlertKind, text: string) => void;
 }
 
 /**
@@ -40,6 +42,11 @@ export class Alerts implements Notifier {
       return id;
     } catch (error) {
       logger.error('alert_not_queued', { kind, text, error: errorText(error) });
+      try {
+        this.options.fallback?.(kind, text);
+      } catch (e) {
+        logger.error('alert_not_delivered', { kind, error: errorText(e) });
+      }
       return null;
     }
   }

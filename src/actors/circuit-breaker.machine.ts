@@ -1,22 +1,19 @@
 import { assign, setup } from 'xstate';
+import type { Halt, HaltReason, RiskChange } from '../engine/risk-state.ts';
 
 /**
  * The circuit breaker: closed → cooldown (consecutive losses, until a market time) → closed;
- * halted (daily loss, drawdown, supervisor escalation, manual) with its reason.
- * Daily-loss and drawdown halts clear at the next CME session; supervisor and manual halts only
- * by an explicit reset, because an operator should look at what went wrong first.
- * Time is market time carried by the events (a Tick per closed bar), so a cooldown in the
- * accelerated simulator lasts 30 market minutes, exactly as in the backtester.
- * Its state is rebuilt from persisted facts on boot (`input.restore`).
+ * halted (daily loss, drawdown, supervisor escalation, manual, reconciliation, store) with its
+ * reason. It decides nothing: the engine owns the risk state and its rules (when a halt clears —
+ * `engine/risk-state.ts`), and this machine projects the engine's changes, so the dashboard,
+ * Telegram and the statechart view show exactly what the engine enforces, in backtest and live.
+ * Operator commands (Reset) are forwarded to the engine, whose answer moves the machine.
+ * Its boot state is the engine's restored state (`input.restore`).
  */
 
-export type HaltReason = 'daily_loss' | 'drawdown' | 'supervisor' | 'manual';
+export type { HaltReason };
 
-export type BreakerEvent =
-  | { type: 'BreakerTripped'; reason: HaltReason; time: number; sessionStart: number; detail?: string }
-  | { type: 'CooldownStarted'; until: number; time: number }
-  | { type: 'Tick'; time: number; sessionStart: number }
-  | { type: 'Reset'; time: number; source: string };
+export type BreakerEvent = RiskChange | { type: 'Reset'; time: number; source: string };
 
 export interface BreakerContext {
   reason: HaltReason | null;
@@ -29,82 +26,67 @@ export interface BreakerContext {
 }
 
 export interface BreakerInput {
-  readonly restore?: BreakerContext;
+  /** The engine's halt and loss-streak pause at boot. */
+  readonly restore?: { readonly halt: Halt | null; readonly pauseUntil: number };
 }
 
 export const CLEAR_BREAKER: BreakerContext = { reason: null, detail: null, until: null, session: null, since: null };
 
-const needsReset = (reason: HaltReason | null) => reason === 'supervisor' || reason === 'manual';
+type Halted = Extract<RiskChange, { type: 'Halted' }>;
+type Cleared = Extract<RiskChange, { type: 'HaltCleared' }>;
+type Cooling = Extract<RiskChange, { type: 'CooldownStarted' }>;
 
-type Cleared = { time: number; cause: 'session' | 'cooldown_end' | 'reset'; source?: string };
+const fromHalt = (h: Halt): Partial<BreakerContext> => ({ reason: h.reason, detail: h.detail, since: h.since, session: h.session });
 
 export const circuitBreakerMachine = setup({
-  types: {
-    context: {} as BreakerContext,
-    events: {} as BreakerEvent,
-    input: {} as BreakerInput,
-  },
+  types: { context: {} as BreakerContext, events: {} as BreakerEvent, input: {} as BreakerInput },
   actions: {
-    /** Side effects (persist the event, tell the engine, alert): provided by the service. */
-    onTripped: (_, _params: { reason: HaltReason; time: number; detail?: string }) => {},
-    onCooldown: (_, _params: { until: number; time: number }) => {},
-    onCleared: (_, _params: Cleared) => {},
-    assignTrip: assign((_, p: { reason: HaltReason; time: number; sessionStart: number; detail?: string }) => ({
-      reason: p.reason,
-      detail: p.detail ?? null,
-      since: p.time,
-      session: p.sessionStart,
-      until: null,
-    })),
-    assignCooldown: assign((_, p: { until: number; time: number }) => ({ until: p.until, since: p.time })),
-    clear: assign(() => ({ ...CLEAR_BREAKER })),
+    /** Side effects (journal the event, alert): provided by the service. */
+    onTripped: (_, _p: Halted) => {},
+    onCooldown: (_, _p: Cooling) => {},
+    onCleared: (_, _p: { time: number; cause: Cleared['cause'] | 'cooldown_end'; reason: HaltReason | null }) => {},
+    /** An operator's reset: the engine clears its blocks and announces it. */
+    requestReset: (_, _p: { time: number; source: string }) => {},
+    assignHalt: assign((_, e: Halted) => fromHalt(e.halt)),
+    assignCooldown: assign((_, e: Cooling) => ({ until: e.until })),
+    clearHalt: assign(() => ({ reason: null, detail: null, session: null, since: null })),
+    clearCooldown: assign(() => ({ until: null })),
   },
   guards: {
-    cooldownOver: ({ context }, p: { time: number }) => context.until !== null && p.time >= context.until,
-    newSessionClearsHalt: ({ context }, p: { sessionStart: number }) =>
-      (context.reason === 'daily_loss' || context.reason === 'drawdown') && context.session !== null && p.sessionStart > context.session,
+    cooling: ({ context }) => context.until !== null,
   },
 }).createMachine({
   id: 'circuitBreaker',
-  context: ({ input }) => ({ ...(input.restore ?? CLEAR_BREAKER) }),
+  context: ({ input }) => ({
+    ...CLEAR_BREAKER,
+    ...(input.restore?.halt ? fromHalt(input.restore.halt) : {}),
+    ...(input.restore && input.restore.pauseUntil > 0 ? { until: input.restore.pauseUntil } : {}),
+  }),
   initial: 'boot',
+  on: {
+    Halted: { target: '.halted', actions: [{ type: 'assignHalt', params: ({ event }) => event }, { type: 'onTripped', params: ({ event }) => event }] },
+    CooldownStarted: { actions: [{ type: 'assignCooldown', params: ({ event }) => event }, { type: 'onCooldown', params: ({ event }) => event }] },
+    Reset: { actions: { type: 'requestReset', params: ({ event }) => event } },
+  },
   states: {
     boot: {
-      always: [{ guard: ({ context }) => context.reason !== null, target: 'halted' }, { guard: ({ context }) => context.until !== null, target: 'cooldown' }, { target: 'closed' }],
+      always: [{ guard: ({ context }) => context.reason !== null, target: 'halted' }, { guard: 'cooling', target: 'cooldown' }, { target: 'closed' }],
     },
     closed: {
-      on: {
-        BreakerTripped: { target: 'halted', actions: [{ type: 'assignTrip', params: ({ event }) => event }, { type: 'onTripped', params: ({ event }) => event }] },
-        CooldownStarted: { target: 'cooldown', actions: [{ type: 'assignCooldown', params: ({ event }) => event }, { type: 'onCooldown', params: ({ event }) => event }] },
-      },
+      on: { CooldownStarted: { target: 'cooldown', actions: [{ type: 'assignCooldown', params: ({ event }) => event }, { type: 'onCooldown', params: ({ event }) => event }] } },
     },
     cooldown: {
       on: {
-        Tick: {
-          guard: { type: 'cooldownOver', params: ({ event }) => event },
-          target: 'closed',
-          actions: [{ type: 'onCleared', params: ({ event }) => ({ time: event.time, cause: 'cooldown_end' as const }) }, 'clear'],
-        },
-        CooldownStarted: { actions: [{ type: 'assignCooldown', params: ({ event }) => event }, { type: 'onCooldown', params: ({ event }) => event }] },
-        BreakerTripped: { target: 'halted', actions: [{ type: 'assignTrip', params: ({ event }) => event }, { type: 'onTripped', params: ({ event }) => event }] },
-        Reset: { target: 'closed', actions: [{ type: 'onCleared', params: ({ event }) => ({ time: event.time, cause: 'reset' as const, source: event.source }) }, 'clear'] },
+        CooldownEnded: { target: 'closed', actions: ['clearCooldown', { type: 'onCleared', params: ({ event }) => ({ time: event.time, cause: 'cooldown_end' as const, reason: null }) }] },
       },
     },
     halted: {
       on: {
-        Tick: {
-          guard: { type: 'newSessionClearsHalt', params: ({ event }) => event },
-          target: 'closed',
-          actions: [{ type: 'onCleared', params: ({ event }) => ({ time: event.time, cause: 'session' as const }) }, 'clear'],
-        },
-        // Another trip while halted (e.g. drawdown after daily loss) updates the reason; still halted.
-        // A halt that needs an operator is kept: a later daily-loss or drawdown trip must not turn it
-        // into one that clears by itself at the next session.
-        BreakerTripped: [
-          { guard: ({ context, event }) => needsReset(context.reason) && !needsReset(event.reason) },
-          { actions: [{ type: 'assignTrip', params: ({ event }) => event }, { type: 'onTripped', params: ({ event }) => event }] },
+        CooldownEnded: { actions: 'clearCooldown' },
+        HaltCleared: [
+          { guard: 'cooling', target: 'cooldown', actions: [{ type: 'onCleared', params: ({ event }) => ({ time: event.time, cause: event.cause, reason: event.reason }) }, 'clearHalt'] },
+          { target: 'closed', actions: [{ type: 'onCleared', params: ({ event }) => ({ time: event.time, cause: event.cause, reason: event.reason }) }, 'clearHalt'] },
         ],
-        Reset: { target: 'closed', actions: [{ type: 'onCleared', params: ({ event }) => ({ time: event.time, cause: 'reset' as const, source: event.source }) }, 'clear'] },
       },
     },
   },

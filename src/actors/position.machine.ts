@@ -1,23 +1,26 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { OrderUpdate } from '../broker/port.ts';
-import type { ExitReason, Fill, Side } from '../domain/trading.ts';
+import type { ExitReason, Side } from '../domain/trading.ts';
+import type { AppliedFill } from './order-desk.ts';
 
 /**
  * One position's lifecycle: flat → entering → long | short → exiting → flat, plus reconciling
- * (boot and after a lost order: wait for the broker's truth) and flattening (operator emergency).
- * It owns the bracket (stop + target as one OCA group) and reacts to fills; the numbers (P&L,
- * risk) live in the trading core, reached through the provided actions.
+ * (boot and after a surprise: wait for the broker's truth) and flattening (operator emergency).
+ * The numbers live in the trading core: a fill reaches this machine already journalled and applied
+ * to the engine, with its effect, so the machine only tracks which orders are working and never
+ * keeps a position the engine does not. The stop is attached to the entry at the venue and is only
+ * ever ended by the venue (OCA) when the order that closes the position fills.
  */
 
 export type PositionCommand =
-  | { type: 'Enter'; side: Side; qty: number; ref: string }
+  | { type: 'Enter'; side: Side; qty: number; ref: string; reference: number }
   | { type: 'Exit'; reason: ExitReason; ref: string }
   | { type: 'Flatten'; ref: string }
   | { type: 'Reconciled'; position: OpenRefs | null };
 
 export type PositionEvent =
   | PositionCommand
-  | { type: 'OrderFilled'; fill: Fill }
+  | ({ type: 'OrderFilled' } & AppliedFill)
   | { type: 'OrderUpdated'; update: OrderUpdate }
   | { type: 'OrderRefused'; ref: string; message: string };
 
@@ -25,6 +28,7 @@ export type PositionEvent =
 export interface OpenRefs {
   readonly side: Side;
   readonly qty: number;
+  /** The entry's ref: also the OCA group of everything that closes the position. */
   readonly entryRef: string | null;
   readonly stopRef: string | null;
   readonly targetRef: string | null;
@@ -41,8 +45,6 @@ export interface PositionContext {
   targetRef: string | null;
   exitRef: string | null;
   exitReason: ExitReason | null;
-  /** True once the entry filled (or a reconcile found a position): there is something to close. */
-  holding: boolean;
   /** The stop or the target has part-filled: the bracket is already closing the position. */
   bracketFilling: boolean;
   ackTimeoutMs: number;
@@ -53,29 +55,37 @@ export interface PositionInput {
 }
 
 type Refs = Omit<PositionContext, 'ackTimeoutMs'>;
-const EMPTY: Refs = { side: null, qty: 0, entryRef: null, stopRef: null, targetRef: null, exitRef: null, exitReason: null, holding: false, bracketFilling: false };
+const EMPTY: Refs = { side: null, qty: 0, entryRef: null, stopRef: null, targetRef: null, exitRef: null, exitReason: null, bracketFilling: false };
 
-const fillOf = (e: PositionEvent, ref: string | null) => e.type === 'OrderFilled' && ref !== null && e.fill.orderRef === ref;
-const endedUpdate = (e: PositionEvent, ref: string | null) => e.type === 'OrderUpdated' && e.update.ref === ref && (e.update.status === 'rejected' || e.update.status === 'cancelled');
+type Filled = Extract<PositionEvent, { type: 'OrderFilled' }>;
+type Updated = Extract<PositionEvent, { type: 'OrderUpdated' }>;
+const ended = (u: OrderUpdate) => u.status === 'rejected' || u.status === 'cancelled';
+/** The position is gone: the fill closed all of it. */
+const closedAll = ({ event }: { event: Filled }) => event.effect.kind === 'closed' && event.effect.rest === null;
+const closedPart = ({ event }: { event: Filled }) => event.effect.kind === 'closed' && event.effect.rest !== null;
+const restQty = (e: Filled) => (e.effect.kind === 'closed' ? (e.effect.rest?.qty ?? 0) : 0);
 
 export const positionMachine = setup({
   types: { context: {} as PositionContext, events: {} as PositionEvent, input: {} as PositionInput },
   actions: {
     // Side effects, provided by the service (order desk + trading core); no-ops here so tests can observe them.
-    placeEntry: (_, _p: { ref: string; side: Side; qty: number }) => {},
-    /** Entry filled: tell the core, then place the stop and target; returns nothing. */
-    openedPosition: (_, _p: { fill: Fill; side: Side; entryRef: string; stopRef: string; targetRef: string }) => {},
-    placeExit: (_, _p: { ref: string; side: Side; qty: number; reason: ExitReason }) => {},
+    placeEntry: (_, _p: { ref: string; side: Side; qty: number; reference: number }) => {},
+    /** Entry filled: move the stop and target to the levels measured from the fill. */
+    openedPosition: (_, _p: { fill: AppliedFill['fill']; stopRef: string; targetRef: string }) => {},
+    placeExit: (_, _p: { ref: string; side: Side; qty: number; reason: ExitReason; ocaGroup: string | null }) => {},
     cancelOrders: (_, _p: { refs: ReadonlyArray<string | null> }) => {},
-    /** An entry fill adopted during a flatten: the core records it; no bracket is placed. */
-    adoptEntry: (_, _p: { fill: Fill; side: Side }) => {},
-    closedPosition: (_, _p: { fill: Fill; reason: ExitReason; entryRef: string | null }) => {},
+    closedPosition: (_, _p: AppliedFill) => {},
     alert: (_, _p: { message: string }) => {},
     requestReconcile: () => {},
   },
   actors: {
-    cancelAll: fromPromise(async () => {}),
-    confirmFlat: fromPromise<boolean>(async () => true),
+    /** The flatten procedure (cancel entries, close at market from the broker's position, confirm flat). */
+    flatten: fromPromise<string, { ref: string }>(async () => 'flat'),
+  },
+  guards: {
+    closedAll: ({ event }) => event.type === 'OrderFilled' && closedAll({ event }),
+    closedPart: ({ event }) => event.type === 'OrderFilled' && closedPart({ event }),
+    unmatched: ({ event }) => event.type === 'OrderFilled' && event.effect.kind === 'unmatched',
   },
   delays: {
     ackTimeout: ({ context }) => context.ackTimeoutMs,
@@ -86,36 +96,28 @@ export const positionMachine = setup({
   initial: 'reconciling',
   on: {
     Flatten: { target: '.flattening', actions: assign({ exitRef: ({ event }) => event.ref, exitReason: 'flatten' }) },
-    // The broker's truth after a (re)connect, whatever this actor thought: fills made while away
-    // may have opened or closed the position.
+    // The broker's truth after a (re)connect or a reconciliation, whatever this actor thought.
     Reconciled: [
-      { guard: ({ event }) => event.position === null, target: '.flat', actions: assign(() => ({ ...EMPTY })) },
-      {
-        guard: ({ event }) => !!event.position?.exitRef,
-        target: '.exiting',
-        actions: assign(({ event }) => ({ ...EMPTY, ...event.position!, holding: true })),
-      },
-      {
-        target: '.open',
-        actions: assign(({ event }) => ({ ...EMPTY, ...event.position!, holding: true })),
-      },
+      { guard: ({ event }) => event.position === null, target: '.flat' },
+      { guard: ({ event }) => !!event.position?.exitRef, target: '.exiting', actions: assign(({ event }) => ({ ...EMPTY, ...event.position! })) },
+      { target: '.open', actions: assign(({ event }) => ({ ...EMPTY, ...event.position! })) },
     ],
+    // A fill the engine could not explain (an order placed outside the bot): the broker decides.
+    OrderFilled: {
+      guard: 'unmatched',
+      actions: [{ type: 'alert', params: ({ event }) => ({ message: `unexpected fill of ${event.fill.orderRef}: ${event.effect.kind === 'unmatched' ? event.effect.why : ''}; reconciling` }) }, 'requestReconcile'],
+    },
   },
   states: {
-    reconciling: {
-      on: {
-        // While reconciling, fills are the broker catching us up; the reconcile result covers them.
-        Flatten: { target: 'flattening', actions: assign({ exitRef: ({ event }) => event.ref, exitReason: 'flatten' }) },
-      },
-    },
+    reconciling: {},
     flat: {
       entry: assign(() => ({ ...EMPTY })),
       on: {
         Enter: {
           target: 'entering',
           actions: [
-            assign(({ event }) => ({ side: event.side, qty: event.qty, entryRef: event.ref })),
-            { type: 'placeEntry', params: ({ event }) => ({ ref: event.ref, side: event.side, qty: event.qty }) },
+            assign(({ event }) => ({ side: event.side, qty: event.qty, entryRef: event.ref, stopRef: `${event.ref}-S`, targetRef: `${event.ref}-T` })),
+            { type: 'placeEntry', params: ({ event }) => ({ ref: event.ref, side: event.side, qty: event.qty, reference: event.reference }) },
           ],
         },
       },
@@ -140,17 +142,18 @@ export const positionMachine = setup({
       },
       on: {
         OrderFilled: {
-          guard: ({ context, event }) => fillOf(event, context.entryRef),
+          guard: ({ context, event }) => event.fill.orderRef === context.entryRef && event.effect.kind === 'opened',
           target: 'open',
           actions: [
-            assign(({ context }) => ({ stopRef: `${context.entryRef}-S`, targetRef: `${context.entryRef}-T`, holding: true })),
-            {
-              type: 'openedPosition',
-              params: ({ context, event }) => ({ fill: (event as { fill: Fill }).fill, side: context.side!, entryRef: context.entryRef!, stopRef: context.stopRef!, targetRef: context.targetRef! }),
-            },
+            assign(({ event }) => ({ qty: event.effect.kind === 'opened' ? event.effect.position.qty : 0 })),
+            { type: 'openedPosition', params: ({ context, event }) => ({ fill: event.fill, stopRef: context.stopRef!, targetRef: context.targetRef! }) },
           ],
         },
-        OrderUpdated: { guard: ({ context, event }) => endedUpdate(event, context.entryRef), target: 'flat', actions: { type: 'alert', params: ({ event }) => ({ message: `entry ${(event as { update: OrderUpdate }).update.status}: ${(event as { update: OrderUpdate }).update.message ?? ''}` }) } },
+        OrderUpdated: {
+          guard: ({ context, event }) => event.update.ref === context.entryRef && ended(event.update),
+          target: 'flat',
+          actions: { type: 'alert', params: ({ event }) => ({ message: `entry ${event.update.status}: ${event.update.message ?? ''}` }) },
+        },
         OrderRefused: { guard: ({ context, event }) => event.ref === context.entryRef, target: 'flat', actions: { type: 'alert', params: ({ event }) => ({ message: `entry refused: ${event.message}` }) } },
       },
     },
@@ -162,11 +165,8 @@ export const positionMachine = setup({
         short: {},
       },
       on: {
-        // A part-filled stop or target will close the rest (OCA type 2 keeps the other leg for what
-        // remains), and its fill arrives once it is complete. An exit now would race it: a market
-        // order for the whole position sells the closed part again, and if the cancel won, the
-        // part-fill would end the position here with contracts still open and the exit withdrawn.
-        // The engine decides the exit again on the next bar if the position is still there.
+        // A part-filled stop or target will close the rest, and its fill arrives once it is
+        // complete. An exit now would race it; the engine decides again on the next bar.
         OrderUpdated: {
           guard: ({ context, event }) => event.update.status === 'partially_filled' && (event.update.ref === context.stopRef || event.update.ref === context.targetRef),
           actions: assign({ bracketFilling: true }),
@@ -176,101 +176,54 @@ export const positionMachine = setup({
           target: 'exiting',
           actions: [
             assign(({ event }) => ({ exitRef: event.ref, exitReason: event.reason })),
-            { type: 'cancelOrders', params: ({ context }) => ({ refs: [context.stopRef, context.targetRef] }) },
-            { type: 'placeExit', params: ({ context, event }) => ({ ref: event.ref, side: context.side!, qty: context.qty, reason: event.reason }) },
+            { type: 'placeExit', params: ({ context, event }) => ({ ref: event.ref, side: context.side!, qty: context.qty, reason: event.reason, ocaGroup: context.entryRef }) },
           ],
         },
         OrderFilled: [
-          // A stop or target that ended part-filled (cancelled outside the bot) closed only part.
+          { guard: 'closedAll', target: 'flat', actions: { type: 'closedPosition', params: ({ event }) => event as Filled } },
           {
-            guard: ({ context, event }) => (fillOf(event, context.stopRef) || fillOf(event, context.targetRef)) && (event as { fill: Fill }).fill.qty < context.qty,
+            guard: 'closedPart',
             actions: [
-              { type: 'closedPosition', params: ({ context, event }) => { const f = (event as { fill: Fill }).fill; return { fill: f, reason: f.orderRef === context.stopRef ? ('stop' as const) : ('target' as const), entryRef: context.entryRef }; } },
-              assign(({ context, event }) => ({ qty: context.qty - (event as { fill: Fill }).fill.qty, bracketFilling: false })),
-              { type: 'alert', params: ({ context }) => ({ message: `part of the position closed by its bracket; ${context.qty} contract(s) remain open` }) },
+              { type: 'closedPosition', params: ({ event }) => event as Filled },
+              assign(({ event }) => ({ qty: restQty(event as Filled), bracketFilling: false })),
+              { type: 'alert', params: ({ event }) => ({ message: `part of the position closed by ${(event as Filled).fill.orderRef}; ${restQty(event as Filled)} contract(s) remain open` }) },
             ],
           },
-          { guard: ({ context, event }) => fillOf(event, context.stopRef), target: 'flat', actions: { type: 'closedPosition', params: ({ context, event }) => ({ fill: (event as { fill: Fill }).fill, reason: 'stop' as const, entryRef: context.entryRef }) } },
-          { guard: ({ context, event }) => fillOf(event, context.targetRef), target: 'flat', actions: { type: 'closedPosition', params: ({ context, event }) => ({ fill: (event as { fill: Fill }).fill, reason: 'target' as const, entryRef: context.entryRef }) } },
         ],
       },
     },
     exiting: {
       on: {
         OrderFilled: [
-          { guard: ({ context, event }) => fillOf(event, context.exitRef), target: 'flat', actions: { type: 'closedPosition', params: ({ context, event }) => ({ fill: (event as { fill: Fill }).fill, reason: context.exitReason!, entryRef: context.entryRef }) } },
-          // The bracket beat our cancel: that fill closed the position; withdraw the market exit.
-          {
-            guard: ({ context, event }) => fillOf(event, context.stopRef) || fillOf(event, context.targetRef),
-            target: 'flat',
-            actions: [
-              { type: 'cancelOrders', params: ({ context }) => ({ refs: [context.exitRef] }) },
-              { type: 'closedPosition', params: ({ context, event }) => { const f = (event as { fill: Fill }).fill; return { fill: f, reason: f.orderRef === context.stopRef ? ('stop' as const) : ('target' as const), entryRef: context.entryRef }; } },
-            ],
-          },
+          { guard: 'closedAll', target: 'flat', actions: { type: 'closedPosition', params: ({ event }) => event as Filled } },
+          { guard: 'closedPart', actions: [{ type: 'closedPosition', params: ({ event }) => event as Filled }, assign(({ event }) => ({ qty: restQty(event as Filled) }))] },
         ],
-        OrderUpdated: { guard: ({ context, event }) => endedUpdate(event, context.exitRef), target: 'reconciling', actions: [{ type: 'alert', params: ({ context }) => ({ message: `exit ${context.exitRef} did not fill: reconciling` }) }, 'requestReconcile'] },
-        OrderRefused: { guard: ({ context, event }) => event.ref === context.exitRef, target: 'reconciling', actions: [{ type: 'alert', params: ({ event }) => ({ message: `exit refused: ${event.message}; reconciling` }) }, 'requestReconcile'] },
+        // The exit ended unfilled (rejected, or cancelled from outside): the stop is still working.
+        OrderUpdated: {
+          guard: ({ context, event }) => (event as Updated).update.ref === context.exitRef && ended((event as Updated).update),
+          target: 'open',
+          actions: [{ type: 'alert', params: ({ context }) => ({ message: `exit ${context.exitRef} did not fill; the position keeps its stop` }) }, assign({ exitRef: null, exitReason: null }), 'requestReconcile'],
+        },
+        OrderRefused: {
+          guard: ({ context, event }) => event.ref === context.exitRef,
+          target: 'open',
+          actions: [assign({ exitRef: null, exitReason: null }), { type: 'alert', params: ({ event }) => ({ message: `exit refused: ${event.message}; the position keeps its stop` }) }],
+        },
       },
     },
     flattening: {
-      initial: 'cancelling',
       on: {
-        // Already flattening: restarting would swap the ref of the order already sent and sell twice.
+        // Already flattening: a second close would sell twice.
         Flatten: {},
         // The flatten confirms with the broker itself; a reconcile result must not abandon it.
         Reconciled: {},
-        OrderFilled: [
-          // The entry filled before the cancel reached it: the position is real and must be closed too.
-          {
-            guard: ({ context, event }) => !context.holding && fillOf(event, context.entryRef),
-            actions: [assign({ holding: true }), { type: 'adoptEntry', params: ({ context, event }) => ({ fill: (event as { fill: Fill }).fill, side: context.side! }) }],
-          },
-          // A bracket order filled before the cancel reached it: what it filled is closed; only the
-          // rest (if the cancel stopped it part-way) is left for the flatten's own order.
-          {
-            guard: ({ context, event }) => context.holding && (fillOf(event, context.stopRef) || fillOf(event, context.targetRef)),
-            actions: [
-              assign(({ context, event }) => {
-                const rest = context.qty - (event as { fill: Fill }).fill.qty;
-                return rest > 0 ? { qty: rest } : { holding: false };
-              }),
-              { type: 'closedPosition', params: ({ context, event }) => { const f = (event as { fill: Fill }).fill; return { fill: f, reason: f.orderRef === context.stopRef ? ('stop' as const) : ('target' as const), entryRef: context.entryRef }; } },
-            ],
-          },
-        ],
+        OrderFilled: { actions: { type: 'closedPosition', params: ({ event }) => event as Filled } },
       },
-      states: {
-        cancelling: {
-          invoke: {
-            src: 'cancelAll',
-            onDone: [
-              { guard: ({ context }) => context.holding, target: 'closing', actions: { type: 'placeExit', params: ({ context }) => ({ ref: context.exitRef!, side: context.side!, qty: context.qty, reason: 'flatten' as const }) } },
-              { target: 'confirming' },
-            ],
-            onError: { target: 'confirming', actions: { type: 'alert', params: ({ event }) => ({ message: `flatten: cancelling orders failed: ${String(event.error)}` }) } },
-          },
-        },
-        closing: {
-          on: {
-            OrderFilled: {
-              guard: ({ context, event }) => fillOf(event, context.exitRef) || fillOf(event, context.stopRef) || fillOf(event, context.targetRef),
-              target: 'confirming',
-              actions: { type: 'closedPosition', params: ({ context, event }) => { const f = (event as { fill: Fill }).fill; return { fill: f, reason: f.orderRef === context.stopRef ? ('stop' as const) : f.orderRef === context.targetRef ? ('target' as const) : ('flatten' as const), entryRef: context.entryRef }; } },
-            },
-            OrderRefused: { target: 'confirming', actions: { type: 'alert', params: ({ event }) => ({ message: `flatten order refused: ${event.message}` }) } },
-          },
-        },
-        confirming: {
-          invoke: {
-            src: 'confirmFlat',
-            onDone: [
-              { guard: ({ event }) => event.output, target: '#position.flat', actions: { type: 'alert', params: () => ({ message: 'flatten complete: the broker shows no position' }) } },
-              { target: '#position.reconciling', actions: [{ type: 'alert', params: () => ({ message: 'flatten: the broker still shows a position; reconciling' }) }, 'requestReconcile'] },
-            ],
-            onError: { target: '#position.reconciling', actions: [{ type: 'alert', params: ({ event }) => ({ message: `flatten: could not read positions: ${String(event.error)}` }) }, 'requestReconcile'] },
-          },
-        },
+      invoke: {
+        src: 'flatten',
+        input: ({ context }) => ({ ref: context.exitRef! }),
+        onDone: { target: 'reconciling', actions: [{ type: 'alert', params: ({ event }) => ({ message: `flatten: ${event.output}` }) }, 'requestReconcile'] },
+        onError: { target: 'reconciling', actions: [{ type: 'alert', params: ({ event }) => ({ message: `flatten failed: ${String(event.error)}` }) }, 'requestReconcile'] },
       },
     },
   },

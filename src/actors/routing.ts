@@ -1,44 +1,36 @@
 import type { Broker } from '../broker/port.ts';
 import type { Logger } from '../domain/log.ts';
 import type { Alerts } from './alerts.ts';
-import { FillAggregator } from './fill-aggregator.ts';
 import type { OrderDesk } from './order-desk.ts';
-import type { TradingCore } from './trading-core.ts';
+import type { Send } from './system-types.ts';
 
-type Send = (id: 'position' | 'connection' | 'strategy', event: { type: string } & Record<string, unknown>) => void;
-
-/** Error codes that only inform (IB: data farm connection OK, etc.). */
+/** Error codes that only inform (IB: data farm connection OK, HMDS farm inactive but available on demand, etc.). */
 const INFO_CODES = new Set([2104, 2106, 2107, 2108, 2158, 2119]);
 
 /**
- * Broker events → journal and actors. Fills and order statuses are journalled before an actor
- * sees them; a fill already journalled (a repeated execution report) is not delivered twice.
+ * Broker events → journal and actors. A fill is journalled and applied to the engine in one
+ * transaction before any actor hears of it; a repeated execution report is not delivered twice.
  * Actors are addressed by systemId at delivery time, so a restarted child receives them too.
  */
-export function routeBrokerEvents(deps: { broker: Broker; desk: OrderDesk; log: Logger; alerts: Alerts; send: Send; core: TradingCore }): () => void {
+export function routeBrokerEvents(deps: { broker: Broker; desk: OrderDesk; log: Logger; alerts: Alerts; send: Send; afterFill: () => void }): () => void {
   const { broker, desk, log, alerts, send } = deps;
   desk.onRefused = (ref, message) => send('position', { type: 'OrderRefused', ref, message });
-  const fills = new FillAggregator();
   const offs = [
     broker.on('bar', (bar) => {
       send('connection', { type: 'DataReceived' });
       send('strategy', { type: 'BarClosed', bar });
     }),
     broker.on('fill', (fill) => {
-      if (!desk.recordFill(fill)) return;
-      const whole = fills.add(fill, desk.orderQty(fill.orderRef));
-      if (whole) send('position', { type: 'OrderFilled', fill: whole });
-    }),
-    // A status is the broker's to keep (reconcile rebuilds it), so the actor hears it before the
-    // journal records it; fills are journalled first because they move money.
-    broker.on('orderStatus', (update) => {
-      if (update.status === 'cancelled' || update.status === 'rejected') {
-        const part = fills.ended(update.ref);
-        if (part) send('position', { type: 'OrderFilled', fill: part });
+      const recorded = desk.recordFill(fill);
+      if (recorded?.applied) {
+        send('position', { type: 'OrderFilled', ...recorded.applied });
+        deps.afterFill();
       }
+    }),
+    broker.on('orderStatus', (update) => {
+      const applied = desk.recordStatus(update);
+      if (applied) send('position', { type: 'OrderFilled', ...applied });
       send('position', { type: 'OrderUpdated', update });
-      // After the current handler: a cancel's status is journalled once the exit it makes way for is out.
-      queueMicrotask(() => desk.recordStatus(update));
     }),
     broker.on('connection', (e) => {
       if (e.type === 'connected') send('connection', { type: 'BrokerConnected' });

@@ -2,25 +2,30 @@ import { createActor, fromPromise, waitFor, type AnyActorRef, type InspectionEve
 import type { Broker } from '../broker/port.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../domain/log.ts';
-import { sessionStart } from '../domain/session.ts';
-import { entryAction, exitAction, type OrderRequest } from '../domain/trading.ts';
+import type { OrderRequest } from '../domain/trading.ts';
+import { closingOrder, entryBracket, entryRef, exitRef, flattenRef } from '../engine/orders.ts';
 import { isMarketOpen } from '../market/calendar.ts';
 import type { Repositories } from '../store/repositories.ts';
 import type { Alerts } from './alerts.ts';
-import { BREAKER_FACT, BreakerContextSchema } from './breaker-fact.ts';
-import { circuitBreakerMachine, type BreakerContext } from './circuit-breaker.machine.ts';
+import { circuitBreakerMachine } from './circuit-breaker.machine.ts';
 import type { Clock } from './clock.ts';
 import { connectionMachine } from './connection.machine.ts';
+import { flattenThroughBroker } from './flatten.ts';
 import { notifierMachine } from './notifier.machine.ts';
 import type { NotifierChannel } from './notifier-port.ts';
 import type { OrderDesk } from './order-desk.ts';
 import { positionMachine } from './position.machine.ts';
 import { reconcile } from './reconcile.ts';
+import { RunningReconciliation } from './running-reconciliation.ts';
 import { routeBrokerEvents } from './routing.ts';
+import { StoreHealth } from './store-health.ts';
 import { strategyMachine } from './strategy.machine.ts';
 import { supervisorMachine } from './supervisor.machine.ts';
+import { CHILD_IDS, type ChildId, type Send } from './system-types.ts';
 import type { TradingCore } from './trading-core.ts';
 import { TransitionLog } from './transition-log.ts';
+
+export { CHILD_IDS, type ChildId };
 
 export interface TradingSystemDeps {
   readonly config: Config;
@@ -38,76 +43,97 @@ export interface TradingSystemDeps {
   readonly marketOpen?: (now: number) => boolean;
   /** Called with each decision's order request as it goes to the desk (latency bench). */
   readonly onOrderRequest?: (req: OrderRequest) => void;
+  /** Wall time between running reconciliations (default 5 s). */
+  readonly reconcileEveryMs?: number;
 }
 
 /** An order the broker has not acknowledged in this time is cancelled and reconciled. */
 const ACK_TIMEOUT_MS = 10_000;
 
-export const CHILD_IDS = ['circuitBreaker', 'notifier', 'position', 'connection', 'strategy'] as const;
-export type ChildId = (typeof CHILD_IDS)[number];
-
 /**
  * Composes the supervised actor system: each child machine gets the service's side effects
  * through `.provide(...)`, broker events are routed to children by systemId (so routing survives
- * a child's restart), and the root has an error observer so no actor error escapes.
+ * a child's restart), and the root has an error observer so no actor error escapes. Policy lives
+ * in named modules: orders and refs (engine/orders), flatten, reconcile, store health.
  */
 export function createTradingSystem(deps: TradingSystemDeps) {
   const { config, broker, repos, core, desk, alerts, clock, log } = deps;
   const transitions = new TransitionLog(repos, clock, new Set(CHILD_IDS));
   let accepting = true;
+  let flattens = 0;
   // In sim mode the feed is the market: it is open whenever it produces bars.
   const marketOpen = deps.marketOpen ?? ((now: number) => isMarketOpen(now));
   const get = (id: ChildId): AnyActorRef | undefined => root.system.get(id);
-  const send = (id: ChildId, event: { type: string } & Record<string, unknown>) => {
+  const send: Send = (id, event) => {
     const ref = get(id);
     if (ref) ref.send(event);
     else log.warn('actor.unavailable', { actor: id, event: event.type });
   };
-  const place = (req: OrderRequest) => {
-    deps.onOrderRequest?.(req);
-    desk.place(req);
-  };
+  const sleep = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(() => resolve(), ms));
+  const flattenDeps = { broker, desk, log, sleep };
+  const reconcileDeps = { broker, repos, core, desk, log, now: () => clock.now() };
+  const store = new StoreHealth({ repos, core, clock, log, alerts, onRecovered: () => running.soon() });
+  desk.onStoreFailure = (e) => store.failed(e);
+  const running = new RunningReconciliation({
+    clock,
+    log,
+    everyMs: deps.reconcileEveryMs ?? 5_000,
+    // Orders in flight make the broker's view lag ours; a check then could see ghosts.
+    quiet: () => ['ready', 'degraded'].some((s) => get('connection')?.getSnapshot().matches(s)) && ['flat', 'open'].some((s) => get('position')?.getSnapshot().matches(s)),
+    check: (repair) => reconcile(reconcileDeps, { boot: false, repair, graceMs: ACK_TIMEOUT_MS }),
+    onRepaired: (report) => {
+      alerts.alert('connection', `Reconciliation: ${report.violations.join('; ')}${report.mismatch ? '. New entries are halted until you reset.' : ''}`);
+      send('position', { type: 'Reconciled', position: report.position });
+    },
+  });
 
   const breaker = circuitBreakerMachine.provide({
     actions: {
-      onTripped: (_, p) => {
-        repos.breaker.append({ time: p.time, kind: 'trip', reason: p.reason, detail: p.detail ?? null });
-        if (p.reason === 'manual' || p.reason === 'supervisor') core.halt(p.time);
-        log.warn('breaker.tripped', { reason: p.reason, detail: p.detail });
-        alerts.alert('breaker', `Breaker HALTED: ${p.reason}${p.detail ? ` (${p.detail})` : ''}`);
+      onTripped: (_, { halt }) => {
+        store.guard(() => repos.breaker.append({ time: halt.since, kind: 'trip', reason: halt.reason === 'store' || halt.reason === 'reconcile' ? 'supervisor' : halt.reason, detail: `${halt.reason}: ${halt.detail}` }));
+        log.warn('breaker.tripped', { reason: halt.reason, detail: halt.detail });
+        alerts.alert('breaker', `Breaker HALTED: ${halt.reason} (${halt.detail})`);
       },
       onCooldown: (_, p) => {
-        repos.breaker.append({ time: p.time, kind: 'cooldown', reason: 'consecutive_losses', until: p.until });
+        store.guard(() => repos.breaker.append({ time: p.time, kind: 'cooldown', reason: 'consecutive_losses', until: p.until }));
         log.warn('breaker.cooldown', { until: new Date(p.until).toISOString() });
         alerts.alert('breaker', `Breaker cooldown after ${config.risk.consecutiveLossLimit} losses until ${new Date(p.until).toISOString()}`);
       },
       onCleared: (_, p) => {
-        repos.breaker.append({ time: p.time, kind: p.cause === 'cooldown_end' ? 'cooldown_end' : 'reset', reason: p.cause === 'session' ? 'session' : p.cause === 'reset' ? 'manual' : null, detail: p.source ?? null });
-        if (p.cause === 'reset') core.resetRisk(p.time);
-        log.info('breaker.closed', { cause: p.cause, source: p.source });
-        alerts.alert('breaker', `Breaker closed (${p.cause}${p.source ? ` by ${p.source}` : ''})`);
+        store.guard(() => repos.breaker.append({ time: p.time, kind: p.cause === 'cooldown_end' ? 'cooldown_end' : 'reset', reason: p.cause === 'session' ? 'session' : p.cause === 'reset' ? 'manual' : null, detail: p.reason }));
+        log.info('breaker.closed', { cause: p.cause, reason: p.reason });
+        alerts.alert('breaker', `Breaker closed (${p.cause}${p.reason ? `, was ${p.reason}` : ''})`);
       },
+      requestReset: (_, p) => store.guard(() => core.resetRisk(p.time)),
     },
   });
 
   const position = positionMachine.provide({
     actions: {
-      placeEntry: (_, p) => place({ ref: p.ref, action: entryAction(p.side), type: 'market', qty: p.qty, reason: 'entry' }),
-      openedPosition: (_, p) => {
-        core.entryFilled(p.side, p.fill.qty, p.fill.price, p.fill.time);
-        const pos = core.engine.state.position!;
-        const action = exitAction(p.side);
-        alerts.alert('fills', `Entered ${p.side} ${p.fill.qty} MES @ ${p.fill.price} (stop ${pos.stop}, target ${pos.target})`);
-        desk.place({ ref: p.stopRef, action, type: 'stop', qty: pos.qty, price: pos.stop, ocaGroup: p.entryRef, parentRef: p.entryRef, reason: 'stop' });
-        desk.place({ ref: p.targetRef, action, type: 'limit', qty: pos.qty, price: pos.target, ocaGroup: p.entryRef, parentRef: p.entryRef, reason: 'target' });
+      placeEntry: (_, p) => {
+        const bracket = entryBracket(p.side, p.qty, p.ref, p.reference, core.settings);
+        deps.onOrderRequest?.(bracket.entry);
+        if (!desk.placeBracket(bracket)) send('position', { type: 'OrderRefused', ref: p.ref, message: 'not sent (duplicate ref or journal failure)' });
       },
-      adoptEntry: (_, p) => core.entryFilled(p.side, p.fill.qty, p.fill.price, p.fill.time),
-      placeExit: (_, p) => place({ ref: p.ref, action: exitAction(p.side), type: 'market', qty: p.qty, reason: p.reason }),
+      openedPosition: (_, p) => {
+        const pos = core.engine.state.position;
+        if (pos === null) return;
+        // Attached at the decision's close; the engine measures them from the fill.
+        desk.modify(p.stopRef, pos.stop);
+        desk.modify(p.targetRef, pos.target);
+        alerts.alert('fills', `Entered ${pos.side} ${pos.qty} MES @ ${pos.entryPrice} (stop ${pos.stop}, target ${pos.target})`);
+      },
+      placeExit: (_, p) => {
+        const req = closingOrder(p.side, p.qty, p.ref, p.reason, p.ocaGroup);
+        deps.onOrderRequest?.(req);
+        if (!desk.place(req)) send('position', { type: 'OrderRefused', ref: p.ref, message: 'not sent (duplicate ref or journal failure); the stop stays' });
+      },
       cancelOrders: (_, p) => {
         for (const ref of p.refs) if (ref !== null) desk.cancel(ref);
       },
       closedPosition: (_, p) => {
-        const t = core.exitFilled(p.fill.price, p.fill.time, p.reason, { entryRef: p.entryRef, exitRef: p.fill.orderRef }, p.fill.qty);
+        if (p.effect.kind !== 'closed') return;
+        const t = p.effect.trade;
         log.info('trade.closed', { side: t.side, qty: t.qty, entry: t.entryPrice, exit: t.exitPrice, reason: t.exitReason, pnl: t.pnlCents / 100 });
         alerts.alert('trades', `Closed ${t.side} ${t.qty} MES ${t.entryPrice} → ${t.exitPrice} (${t.exitReason}): ${t.pnlCents >= 0 ? '+' : '-'}$${Math.abs(t.pnlCents / 100).toFixed(2)}`);
       },
@@ -118,8 +144,7 @@ export function createTradingSystem(deps: TradingSystemDeps) {
       requestReconcile: () => send('connection', { type: 'ReconcileRequested' }),
     },
     actors: {
-      cancelAll: fromPromise(() => desk.cancelAll()),
-      confirmFlat: fromPromise(async () => (await broker.positions()).every((p) => p.qty === 0)),
+      flatten: fromPromise(({ input }: { input: { ref: string } }) => flattenThroughBroker(flattenDeps, input.ref)),
     },
   });
 
@@ -131,13 +156,8 @@ export function createTradingSystem(deps: TradingSystemDeps) {
       }),
       sync: fromPromise(async ({ input }) => {
         if (input.resubscribe) await broker.subscribeBars(config.trading.barMinutes);
-        const report = await reconcile({ broker, repos, core, desk, log, now: () => clock.now() });
-        if (report.mismatch) {
-          // reconcile paused the core; the strategy actor must be paused too, or it stays `ready`
-          // and ignores the operator's Resume, leaving entries paused for good.
-          send('strategy', { type: 'Pause', source: 'reconcile' });
-          alerts.alert('connection', `Reconcile: ${report.mismatch}. New entries are paused until you resume.`);
-        }
+        const report = await reconcile(reconcileDeps, { boot: input.reason === 'connect', repair: true });
+        if (report.violations.length > 0) alerts.alert('connection', `Reconcile: ${report.violations.join('; ')}${report.mismatch ? '. New entries are halted until you reset.' : ''}`);
         send('position', { type: 'Reconciled', position: report.position });
       }),
     },
@@ -173,23 +193,25 @@ export function createTradingSystem(deps: TradingSystemDeps) {
     actions: {
       warmBars: (_, p) => core.warmUp(p.bars),
       setPaused: (_, p) => {
-        core.setPaused(p.paused, clock.now());
+        store.guard(() => core.setPaused(p.paused, clock.now()));
         log.info(p.paused ? 'strategy.paused' : 'strategy.resumed', { source: p.source });
       },
       runBar: (_, { bar }) => {
         const decision = core.onBar(bar);
         if (decision?.type === 'enter' && accepting) {
-          send('position', { type: 'Enter', side: decision.side, qty: core.engine.qty, ref: `E${bar.time}` });
+          send('position', { type: 'Enter', side: decision.side, qty: core.engine.qty, ref: entryRef(bar.time), reference: bar.close });
           log.info('signal', { decision: `enter_${decision.side}`, time: new Date(bar.time).toISOString(), close: bar.close });
         } else if (decision?.type === 'exit') {
-          send('position', { type: 'Exit', reason: decision.reason, ref: `X${bar.time}` });
+          send('position', { type: 'Exit', reason: decision.reason, ref: exitRef(bar.time) });
           log.info('signal', { decision: 'exit', reason: decision.reason, time: new Date(bar.time).toISOString(), close: bar.close });
+        } else if (decision?.type === 'denied') {
+          log.debug('entry.denied', { reason: decision.reason, time: new Date(bar.time).toISOString() });
         }
-        core.commitBar();
+        store.guard(() => core.commitBar());
+        core.announce();
       },
     },
   });
-
 
   // The inspector runs inside whichever actor is processing: a throw there (a failed transitions
   // write, disk full) would error that actor and the root with it. Recording is not worth trading.
@@ -203,18 +225,22 @@ export function createTradingSystem(deps: TradingSystemDeps) {
     }
   };
 
+  /** Flattens through the broker port itself: works whichever child has failed. */
+  const flattenNow = (why: string) =>
+    flattenThroughBroker(flattenDeps, flattenRef(clock.now(), ++flattens)).then(
+      (summary) => alerts.alert('escalation', `${why}: ${summary}`),
+      (e: unknown) => alerts.alert('escalation', `${why}: flatten failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+
   const root = createActor(
     supervisorMachine.provide({
       actions: {
         onRestart: (_, p) => log.error('actor.restarted', { actor: p.id, error: p.error, restarts: p.restarts }),
         escalate: (_, p) => {
           log.error('supervisor.escalation', { actor: p.id, error: p.error });
-          const time = core.lastBar?.time ?? clock.now();
-          // Before the engine's first bar its session is NaN, which the breaker's persisted fact cannot hold.
-          const session = Number.isNaN(core.engine.state.sessionStart) ? sessionStart(time) : core.engine.state.sessionStart;
-          send('circuitBreaker', { type: 'BreakerTripped', reason: 'supervisor', time, sessionStart: session, detail: `${p.id} kept failing: ${p.error}` });
-          send('position', { type: 'Flatten', ref: `F${clock.now()}-supervisor` });
+          store.guard(() => core.halt('supervisor', core.lastBar?.time ?? clock.now(), `${p.id} kept failing: ${p.error}`));
           alerts.alert('escalation', `Supervisor: ${p.id} failed repeatedly (${p.error}); trading halted, flattening`);
+          void flattenNow(`Supervisor escalation (${p.id})`);
         },
       },
     }),
@@ -222,7 +248,7 @@ export function createTradingSystem(deps: TradingSystemDeps) {
       clock,
       input: {
         children: {
-          circuitBreaker: { logic: breaker, input: () => ({ restore: (repos.facts.get(BREAKER_FACT, BreakerContextSchema) as BreakerContext | null) ?? undefined }) },
+          circuitBreaker: { logic: breaker, input: () => ({ restore: { halt: core.engine.state.halt, pauseUntil: core.engine.state.streak.pauseUntil } }) },
           notifier: { logic: notifierMachine, input: () => ({ outbox: repos.outbox, channels: deps.channels, now: () => clock.now(), logger: log }) },
           position: { logic: position, input: () => ({ ackTimeoutMs: ACK_TIMEOUT_MS }) },
           connection: {
@@ -240,21 +266,28 @@ export function createTradingSystem(deps: TradingSystemDeps) {
   );
   root.subscribe({ error: (e) => log.error('supervisor.failed', { error: String(e) }) });
 
-  const unroute = routeBrokerEvents({ broker, desk, log, alerts, send, core });
-  core.onRisk((e) => {
-    if (e.type === 'tick') send('circuitBreaker', { type: 'Tick', time: e.time, sessionStart: e.sessionStart });
-    else if (e.type === 'halted') send('circuitBreaker', { type: 'BreakerTripped', reason: e.reason, time: e.time, sessionStart: e.sessionStart, detail: e.detail });
-    else send('circuitBreaker', { type: 'CooldownStarted', until: e.until, time: e.time });
+  const unroute = routeBrokerEvents({ broker, desk, log, alerts, send, afterFill: () => running.soon() });
+  const offRisk = core.onRisk((changes) => {
+    for (const c of changes) if (c.type !== 'SessionStarted') send('circuitBreaker', c);
   });
 
   return {
     root,
     transitions,
+    store,
     get: (id: ChildId) => get(id),
     send,
     start(): void {
       root.start();
       send('connection', { type: 'Connect' });
+      running.start();
+    },
+    /** Operator flatten: through the position actor when it runs (it tracks the close), else through the broker directly. */
+    flatten(): string {
+      const ref = flattenRef(clock.now(), ++flattens);
+      if (get('position')) send('position', { type: 'Flatten', ref });
+      else void flattenNow('Flatten (position actor not running)');
+      return ref;
     },
     /** No new entries from now on (shutdown). */
     stopEntries(): void {
@@ -262,11 +295,15 @@ export function createTradingSystem(deps: TradingSystemDeps) {
     },
     /** Disconnects on purpose: the connection actor goes to `disconnected` without raising "lost". */
     async disconnect(): Promise<void> {
+      running.stop();
       const conn = get('connection');
       send('connection', { type: 'Disconnect' });
       if (conn) await waitFor(conn, (snap) => snap.matches('disconnected'), { timeout: 5_000 }).catch(() => undefined);
     },
     stop(): void {
+      running.stop();
+      store.stop();
+      offRisk();
       unroute();
       root.stop();
     },

@@ -1,6 +1,5 @@
 import type { AnyActorRef, InspectionEvent } from 'xstate';
 import type { Repositories } from '../store/repositories.ts';
-import { BREAKER_FACT, BreakerContextSchema } from './breaker-fact.ts';
 import type { Clock } from './clock.ts';
 
 export interface TransitionRecord {
@@ -24,14 +23,13 @@ const KEEP_PER_ACTOR = 5000;
 /**
  * Watches the actor system through XState's inspection API: every state change of a child with a
  * systemId goes into a bounded in-memory buffer (for live views) and into SQLite (for replay);
- * the breaker's context is persisted as a fact whenever it changes.
+ * the breaker's state needs no fact of its own: it is projected from the engine's snapshot.
  */
 export class TransitionLog {
   private readonly buffer: TransitionRecord[] = [];
   private readonly last = new Map<AnyActorRef, string>();
   private readonly listeners = new Set<(r: TransitionRecord) => void>();
   private writes = 0;
-  private breakerJson = '';
 
   constructor(
     private readonly repos: Repositories,
@@ -48,7 +46,6 @@ export class TransitionLog {
     if (!this.actors.has(actor) || snapshot.value === undefined) return;
     const to = stateString(snapshot.value);
     const from = this.last.get(ref);
-    if (actor === 'circuitBreaker' && snapshot.context) this.persistBreaker(snapshot.context);
     if (from === to) return;
     this.last.set(ref, to);
     const record: TransitionRecord = { time: this.clock.now(), actor, from: from ?? '(start)', to, event: e.event.type };
@@ -66,15 +63,5 @@ export class TransitionLog {
   onTransition(listener: (r: TransitionRecord) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  /** Only on change: the breaker sees a Tick every bar, and most change nothing. */
-  private persistBreaker(context: unknown): void {
-    const c = context as Record<string, unknown>;
-    const fact = { reason: c.reason, detail: c.detail, until: c.until, session: c.session, since: c.since };
-    const json = JSON.stringify(fact);
-    if (json === this.breakerJson) return;
-    this.breakerJson = json;
-    this.repos.facts.set(BREAKER_FACT, BreakerContextSchema, fact as never, this.clock.now());
   }
 }

@@ -15,8 +15,15 @@ export interface CommandDeps {
   readonly flattenTimeoutMs?: number;
 }
 
-/** Makes each flatten's exit ref unique even when two land on the same clock millisecond. */
-let flattens = 0;
+/** Without a position actor the flatten runs on the broker directly: wait for the broker to show flat. */
+async function untilFlat(d: CommandDeps): Promise<boolean> {
+  const deadline = d.flattenTimeoutMs ?? 30_000;
+  for (let waited = 0; waited < deadline; waited += 100) {
+    if ((await d.broker.positions()).every((p) => p.qty === 0)) return true;
+    await Bun.sleep(100);
+  }
+  return false;
+}
 
 /** Runs a command and writes it, its source and its result to the audit table (append-only). */
 async function audited(d: CommandDeps, source: CommandSource, command: string, args: Record<string, unknown>, run: () => Promise<CommandResult> | CommandResult): Promise<CommandResult> {
@@ -65,13 +72,14 @@ export function flatten(d: CommandDeps, source: CommandSource): Promise<CommandR
     const before = d.core.engine.state.position;
     const openOrders = (await d.broker.openOrders()).length;
     if (!d.core.engine.state.paused) d.system.send('strategy', { type: 'Pause', source: `flatten:${source.channel}` });
-    d.system.send('position', { type: 'Flatten', ref: `F${d.now()}-${++flattens}` });
     const position = d.system.get('position');
-    if (!position) return { ok: false, message: 'position actor is not running; flatten not sent' };
-    const settled = await waitFor(position, (s) => s.matches('flat') || s.matches('reconciling'), { timeout: d.flattenTimeoutMs ?? 30_000 }).then(
-      () => true,
-      () => false,
-    );
+    d.system.flatten();
+    const settled = position
+      ? await waitFor(position, (s) => s.matches('flat') || s.matches('reconciling'), { timeout: d.flattenTimeoutMs ?? 30_000 }).then(
+          () => true,
+          () => false,
+        )
+      : await untilFlat(d);
     const brokerQty = (await d.broker.positions()).reduce((a, p) => a + p.qty, 0);
     const closed = before ? `closed ${before.side} ${before.qty}` : 'no position was open';
     const details = { cancelledOrders: openOrders, closed: before ? { side: before.side, qty: before.qty } : null, brokerPosition: brokerQty };

@@ -1,11 +1,11 @@
 import type { Bar } from '../domain/bar.ts';
 
 /**
- * What the market view needs from the trading core (TradingCore satisfies it): the bar the engine
- * just decided on, announced by a `tick` risk event, and the strategy it runs with.
+ * What the market view needs from the trading core (TradingCore satisfies it): each bar the engine
+ * decides on, and the strategy it runs with.
  */
 export interface BarSource {
-  onRisk(listener: (e: { readonly type: string }) => void): () => void;
+  onDecided(listener: (bar: Bar) => void): () => void;
   readonly lastBar: Bar | null;
   readonly params: Readonly<Record<string, number>>;
   readonly strategyDef: { readonly name: string };
@@ -48,9 +48,7 @@ export function createMarketView(opts: MarketViewOptions, source?: BarSource): M
     for (const l of listeners) l(bar);
   };
   if (source?.lastBar) record(source.lastBar);
-  const offTick = source?.onRisk((e) => {
-    if (e.type === 'tick' && source.lastBar) record(source.lastBar);
-  });
+  const offTick = source?.onDecided(record);
   const offWarm = source?.onWarmUp?.((bars) => {
     for (const b of bars.slice(-capacity)) record(b);
   });

@@ -6,6 +6,7 @@ import { TradingEngine, type Decision } from '../engine/engine.ts';
 import type { EngineSettings } from '../engine/settings.ts';
 import { ColumnCache, type StrategyDefinition, type StrategyParams } from '../strategy/types.ts';
 import { computeMetrics } from './metrics.ts';
+import { HaltLog } from './halts.ts';
 import type { BacktestResult, EquityPoint } from './types.ts';
 
 export interface BacktestInput {
@@ -47,6 +48,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   let maxDrawdownPeakCents = state.peakEquityCents;
   let session = Number.NaN;
   let pending: Decision | null = null;
+  const halts = new HaltLog();
 
   for (let i = from; i < to; i++) {
     const t = time[i]!;
@@ -71,7 +73,9 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       if (hit !== null) trades.push(engine.closePosition(hit.price, t, hit.reason));
     }
     const signal = strategy.onBar(close[i]!, engine.positionState);
-    pending = engine.onBarClose(t, close[i]!, signal);
+    const decision = engine.onBarClose(t, close[i]!, signal);
+    pending = decision === null || decision.type === 'denied' ? null : decision;
+    halts.record(engine.drainChanges());
     if (equityOut !== undefined) equityOut[i - from] = state.equityCents;
     const dd = state.peakEquityCents - state.equityCents;
     if (dd > maxDrawdownCents) {
@@ -90,6 +94,8 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     metrics,
     trades,
     equity,
+    halts: halts.all,
+    sessionsHalted: halts.sessionsHalted,
   };
 
   function endSession(t: number, equityCents: number): void {

@@ -38,11 +38,25 @@ export interface RunInfo {
   readonly to: number;
 }
 
+/** A halt of entries during a run (README "Backtest assumptions", risk.drawdownReset). */
+export interface HaltRecord {
+  /** Bar time the halt began (epoch ms). */
+  readonly time: number;
+  readonly reason: 'drawdown' | 'daily_loss';
+  /** e.g. "equity 9000.00 is 1000.00 below peak 10000.00". */
+  readonly detail: string;
+  /** Time trading resumed; null = halted for the rest of the run. */
+  readonly clearedAt: number | null;
+}
+
 export interface BacktestResult {
   readonly run: RunInfo;
   readonly metrics: Metrics;
   readonly trades: readonly Trade[];
   readonly equity: readonly EquityPoint[];
+  readonly halts: readonly HaltRecord[];
+  /** Sessions of the run in which entries were refused by a halt for at least part of the session. */
+  readonly sessionsHalted: number;
 }
 
 export type Objective = 'sharpe' | 'sortino' | 'netPnl' | 'profitFactor' | 'expectancy';

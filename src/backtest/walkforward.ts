@@ -148,5 +148,7 @@ function chainTestRuns(runs: ReadonlyArray<{ result: BacktestResult; curve: read
     offset += result.trades.reduce((a, t) => a + t.pnlCents, 0);
   }
   const trades = runs.flatMap((r) => r.result.trades);
-  return { aggregate: { metrics: computeMetrics(trades, { maxDrawdownCents: maxDd, maxDrawdownPeakCents: maxDdPeak, initialCents, sessionEquityCents }), trades, equity }, curve };
+  const halts = runs.flatMap((r) => r.result.halts);
+  const sessionsHalted = runs.reduce((a, r) => a + r.result.sessionsHalted, 0);
+  return { aggregate: { metrics: computeMetrics(trades, { maxDrawdownCents: maxDd, maxDrawdownPeakCents: maxDdPeak, initialCents, sessionEquityCents }), trades, equity, halts, sessionsHalted }, curve };
 }

@@ -19,9 +19,9 @@ function storeRuns(h: Awaited<ReturnType<typeof liveHarness>>): { backtest: numb
   const metrics = { trades: 500, winRate: 0.5, netPnl: 120, grossProfit: 900, grossLoss: -780, profitFactor: 1.15, expectancy: 0.24, maxDrawdown: 300, maxDrawdownPct: 3, sharpe: 0.8, sortino: 1.1, avgHoldMinutes: 12 };
   const run = { strategy: 'zscore', params: { lookback: 20, entry: 2, exit: 0.5 }, bars: 100_000, from: t0, to: t0 + 100_000 * MIN };
   const context = { settings: {}, dataSource: 'bench', createdAt: t0 };
-  const backtest = h.repos.runs.saveBacktest({ ...context, result: { run, metrics, trades, equity } });
+  const backtest = h.repos.runs.saveBacktest({ ...context, result: { run, metrics, trades, equity, halts: [], sessionsHalted: 0 } });
   const rows = [10, 15, 20, 25, 30].flatMap((lookback) => [1.5, 2, 2.5, 3, 3.5].flatMap((entry) => [0, 0.25, 0.5, 0.75, 1].map((exit) => ({ params: { lookback, entry, exit }, metrics: { ...metrics, sharpe: Math.sin(lookback * entry + exit) }, rank: 1 }))));
-  const optimize = h.repos.runs.saveOptimization({ ...context, strategy: 'zscore', objective: 'sharpe', bars: run.bars, from: run.from, to: run.to, gridSpec: {}, minTrades: 30, rows, best: { run, metrics, trades, equity } });
+  const optimize = h.repos.runs.saveOptimization({ ...context, strategy: 'zscore', objective: 'sharpe', bars: run.bars, from: run.from, to: run.to, gridSpec: {}, minTrades: 30, rows, best: { run, metrics, trades, equity, halts: [], sessionsHalted: 0 } });
   return { backtest, optimize };
 }
 

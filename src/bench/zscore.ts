@@ -1,10 +1,12 @@
 /**
  * Z-Score benchmark: native batch against the TypeScript batch, both incremental `push`
  * implementations (which decide the live path, see `indicators/zscore.ts`), and a plain
- * `Float64Array.set` copy of the same array as the memory-bandwidth floor.
+ * `Float64Array.set` copy of the same array as the memory-bandwidth floor; and the exact tick
+ * moments the strategies decide on (native and TypeScript batch, TypeScript push).
  */
 import { loadZScoreNative } from '../indicators/zscore-native.ts';
 import { rollingZScoreTs, ZScoreTs } from '../indicators/zscore-ts.ts';
+import { rollingTickMomentsTs, TickMoments } from '../indicators/tick-moments.ts';
 import { zscoreImpl } from '../indicators/zscore.ts';
 
 export interface ZScoreBenchRow {
@@ -21,6 +23,9 @@ export interface ZScoreBenchResult {
   zscorePushNativeNs: number | null;
   zscorePushTsNs: number;
   memcpyNsPerEl: number;
+  momentsNativeNsPerEl: number | null;
+  momentsTsNsPerEl: number;
+  momentsPushTsNs: number;
   rows: ZScoreBenchRow[];
 }
 
@@ -93,6 +98,18 @@ export async function benchZScore(opts: { n?: number; lookback?: number; runs?: 
         checksum += pushAll(new native.ZScore(lookback), pushes);
       })
     : null;
+  // Moments need tick prices; two million of them keep the 2n-entry output small.
+  const ticks = Float64Array.from(closes.subarray(0, Math.min(n, 2_000_000)), (c) => Math.round(c * 4) / 4);
+  const momentsOut = new Float64Array(2 * ticks.length);
+  const momentsTsNsPerEl = timeNsPerEl(ticks.length, runs, () => rollingTickMomentsTs(ticks, lookback, momentsOut));
+  const momentsNativeNsPerEl = native ? timeNsPerEl(ticks.length, runs, () => native.rollingTickMoments(ticks, lookback, momentsOut)) : null;
+  const momentsPushTsNs = timeNsPerEl(pushes.length, runs, () => {
+    const m = new TickMoments(lookback);
+    for (let i = 0; i < pushes.length; i++) {
+      m.push(ticks[i % ticks.length]!);
+      if (m.ready) checksum += m.den;
+    }
+  });
   if (Number.isNaN(checksum)) throw new Error('z-score bench: non-finite checksum');
 
   const row = (name: string, nsPerEl: number | null): ZScoreBenchRow[] =>
@@ -104,10 +121,16 @@ export async function benchZScore(opts: { n?: number; lookback?: number; runs?: 
     zscorePushNativeNs,
     zscorePushTsNs,
     memcpyNsPerEl,
+    momentsNativeNsPerEl,
+    momentsTsNsPerEl,
+    momentsPushTsNs,
     rows: [
       ...row(`z-score batch native (lookback ${lookback})`, zscoreNativeNsPerEl),
       ...row(`z-score batch TypeScript (lookback ${lookback})`, zscoreTsNsPerEl),
       ...row('z-score push native (per call)', zscorePushNativeNs),
+      ...row(`exact tick moments batch native (lookback ${lookback})`, momentsNativeNsPerEl),
+      ...row(`exact tick moments batch TypeScript (lookback ${lookback})`, momentsTsNsPerEl),
+      ...row('exact tick moments push TypeScript (per call)', momentsPushTsNs),
       ...row('z-score push TypeScript (per call)', zscorePushTsNs),
       ...row('Float64Array.set copy', memcpyNsPerEl),
     ],

@@ -56,6 +56,14 @@ export interface BrokerEvents {
 
 export type Unsubscribe = () => void;
 
+/** An entry with its protective stop and target, sent as one unit. */
+export interface Bracket {
+  readonly entry: OrderRequest;
+  /** parentRef = entry.ref, ocaGroup set: rests inactive until the entry fills. */
+  readonly stop: OrderRequest;
+  readonly target: OrderRequest;
+}
+
 export interface Broker {
   readonly name: string;
   connect(): Promise<void>;
@@ -66,6 +74,14 @@ export interface Broker {
   history(barMinutes: number, count: number): Promise<Bar[]>;
   /** Places an order; `ref` is idempotent: a ref the broker already has is not placed twice. */
   placeOrder(order: OrderRequest): Promise<void>;
+  /**
+   * Places an entry with its stop and target as one unit: the children rest inactive at the venue
+   * and activate as the entry fills, so the venue never holds the position without its stop.
+   * Refs are idempotent as in placeOrder.
+   */
+  placeBracket(bracket: Bracket): Promise<void>;
+  /** Moves a working stop or limit order to `price` in place (a modification, never cancel + new). */
+  modifyOrder(ref: string, price: number): Promise<void>;
   cancelOrder(ref: string): Promise<void>;
   /** Cancels every working order of this account. */
   cancelAll(): Promise<void>;

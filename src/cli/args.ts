@@ -62,7 +62,7 @@ export function parseNumberFlag(flag: string, raw: string | undefined, opts: { i
 }
 
 /** Errors caused by the user's input: one clear line, exit code 2, no stack trace. */
-const USER_ERRORS = new Set(['UsageError', 'DataError', 'ConfigError', 'StrategyError']);
+const USER_ERRORS = new Set(['UsageError', 'DataError', 'ConfigError', 'StrategyError', 'StoreOpenError']);
 
 /** Runs a command's main, turning errors into a message and an exit code instead of a stack trace. */
 export async function runMain(main: (argv: string[]) => Promise<number | void> | number | void): Promise<void> {

@@ -1,4 +1,5 @@
 import { MES } from '../domain/instrument.ts';
+import { dollarsToTicksWithin, hasSubCent, toCents } from '../domain/money.ts';
 import { ConfigError, type Issue } from './errors.ts';
 import { LIVE_CONFIRMATION, type Config } from './schema.ts';
 
@@ -24,7 +25,7 @@ const TICK_DOLLARS = MES.tickValueCents / 100;
  * but an operator must never be surprised by it.
  */
 export function checkSafety(config: Config, secrets: Secrets, extra?: ExtraCheck): Issue[] {
-  return [...liveDetection(config), ...riskLimits(config), ...exposure(config, secrets), ...(extra?.(config) ?? [])];
+  return [...liveDetection(config), ...riskLimits(config), ...costs(config), ...exposure(config, secrets), ...(extra?.(config) ?? [])];
 }
 
 function liveDetection(c: Config): Issue[] {
@@ -72,8 +73,8 @@ function riskLimits(c: Config): Issue[] {
   for (const [path, dollars] of [['risk.stopLossPerContract', stop], ['risk.takeProfitPerContract', risk.takeProfitPerContract]] as const) {
     const ticks = dollars / TICK_DOLLARS;
     if (dollars > 0 && Math.abs(ticks - Math.round(ticks)) > 1e-9) {
-      const rounded = Math.max(1, Math.round(ticks));
-      issues.push(warning(path, `$${dollars} is not a multiple of $${TICK_DOLLARS.toFixed(2)} (one MES tick per contract); it will be rounded to ${rounded} ticks = $${(rounded * TICK_DOLLARS).toFixed(2)}`));
+      const rounded = dollarsToTicksWithin(dollars);
+      issues.push(warning(path, `$${dollars} is not a multiple of $${TICK_DOLLARS.toFixed(2)} (one MES tick per contract); it will be rounded toward the entry to ${rounded} ticks = $${(rounded * TICK_DOLLARS).toFixed(2)}`));
     }
   }
   if (trading.contracts > risk.maxContracts) {
@@ -84,6 +85,18 @@ function riskLimits(c: Config): Issue[] {
     issues.push(warning('risk.dailyLossLimit', `$${risk.dailyLossLimit} is not below risk.maxDrawdown ($${risk.maxDrawdown}): a single day can exhaust the whole drawdown budget`));
   }
   return issues;
+}
+
+/**
+ * Money is kept in whole cents, so a sub-cent commission is charged rounded to the cent. A warning,
+ * not an error: the difference is under half a cent per contract per side and the run is still
+ * meaningful, but the trader should see which figure is used and how to say it exactly.
+ */
+function costs(c: Config): Issue[] {
+  const commission = c.backtest.commissionPerContract;
+  if (!hasSubCent(commission)) return [];
+  const used = (toCents(commission) / 100).toFixed(2);
+  return [warning('backtest.commissionPerContract', `$${commission} has a fraction of a cent; money is kept in whole cents, so $${used} per contract per side is charged. Write ${used} to silence this`)];
 }
 
 function exposure(c: Config, secrets: Secrets): Issue[] {

@@ -102,6 +102,9 @@ export const ConfigSchema = v.strictObject({
     consecutiveLossLimit: count(ENGINE.consecutiveLossLimit, 'a whole number of losing trades ≥ 1'),
     consecutiveLossPauseMinutes: minutes(ENGINE.consecutiveLossPauseMinutes),
     maxDrawdown: dollars(ENGINE.maxDrawdown),
+    // manual: a drawdown halt lasts until an operator resets (a backtest: the rest of the run);
+    // session: it clears at the next CME session with the peak re-based. Backtest and live alike.
+    drawdownReset: choice(['manual', 'session'], ENGINE.drawdownReset),
   }),
   backtest: section({
     slippageTicks: number(ENGINE.slippageTicks, 'a whole number of ticks ≥ 0', { integer: true, min: 0 }),

@@ -14,6 +14,7 @@ export function engineSettings(config: Config): EngineSettings {
     consecutiveLossLimit: risk.consecutiveLossLimit,
     consecutiveLossPauseMinutes: risk.consecutiveLossPauseMinutes,
     maxDrawdown: risk.maxDrawdown,
+    drawdownReset: risk.drawdownReset,
     slippageTicks: backtest.slippageTicks,
     commissionPerContract: backtest.commissionPerContract,
     initialCapital: backtest.initialCapital,

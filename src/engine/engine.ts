@@ -1,4 +1,4 @@
-import { fromCents, moveCents, toCents } from '../domain/money.ts';
+import { fromCents, moveCents, roundToTick, toCents } from '../domain/money.ts';
 import { SessionTracker } from '../domain/session.ts';
 import { directionOf, type ExitReason, type Side, type Trade } from '../domain/trading.ts';
 import {
@@ -9,10 +9,10 @@ import {
   holdExpired,
   NO_STREAK,
   positionSize,
-  type LossStreak,
   type TradingState,
 } from '../risk/rules.ts';
 import type { PositionState, Signal } from '../strategy/types.ts';
+import { clearsAtSession, outranks, type EntryDenied, type Halt, type HaltReason, type RiskChange, type RiskState } from './risk-state.ts';
 import type { EngineSettings } from './settings.ts';
 
 /**
@@ -22,7 +22,8 @@ import type { EngineSettings } from './settings.ts';
  *
  * Per bar the caller reports the fills that happened in the bar, then calls onBarClose(time, close,
  * signal). Every call first rolls the CME session by its time, so a fill that opens a new session
- * counts in that session's P&L. The rules are the README's "Backtest assumptions".
+ * counts in that session's P&L. The rules are the README's "Backtest assumptions". Every change of
+ * the risk state is announced as a value (`drainChanges`); an entry refused is an `EntryDenied`.
  */
 
 export type Decision = { readonly type: 'enter'; readonly side: Side } | { readonly type: 'exit'; readonly reason: ExitReason };
@@ -32,6 +33,9 @@ const ENTER_SHORT: Decision = { type: 'enter', side: 'short' };
 const EXIT: Readonly<Record<ExitReason, Decision>> = Object.fromEntries(
   (['signal', 'stop', 'target', 'max_hold', 'daily_loss', 'drawdown', 'end_of_data', 'flatten', 'shutdown'] as const).map((r) => [r, { type: 'exit', reason: r }]),
 ) as Record<ExitReason, Decision>;
+const DENIED: Readonly<Record<EntryDenied['reason'], EntryDenied>> = Object.fromEntries(
+  (['daily_loss', 'drawdown', 'supervisor', 'manual', 'reconcile', 'store', 'paused', 'cooldown'] as const).map((r) => [r, { type: 'denied', reason: r }]),
+) as Record<EntryDenied['reason'], EntryDenied>;
 
 export interface OpenPosition {
   readonly side: Side;
@@ -44,53 +48,39 @@ export interface OpenPosition {
 }
 
 /** Everything the engine knows, as plain data: persisted by the live system, rebuilt on boot. */
-export interface EngineState {
+export interface EngineState extends RiskState {
   position: OpenPosition | null;
   realisedCents: number;
   sessionStart: number;
   sessionRealisedCents: number;
   peakEquityCents: number;
   equityCents: number;
-  halted: boolean;
-  /** Daily loss limit hit: no entries until the next session. */
-  sessionBlocked: boolean;
-  /** Operator pause: no entries until resumed. */
-  paused: boolean;
-  /** Manual or supervisor halt: no entries until an explicit reset (never cleared by a new session). */
-  operatorHalt: boolean;
-  streak: LossStreak;
-}
-
-export interface EngineOptions {
-  /** 'run': a drawdown halt lasts for the rest of the run (backtest); 'session': until the next session. */
-  readonly haltScope?: 'run' | 'session';
 }
 
 export class TradingEngine {
   readonly state: EngineState;
   private readonly sessions = new SessionTracker();
   private readonly commissionCents: number;
+  private readonly capitalCents: number;
+  private changes: RiskChange[] = [];
   readonly qty: number;
 
   constructor(
     readonly settings: EngineSettings,
-    private readonly options: EngineOptions = {},
     restored?: EngineState,
   ) {
     this.commissionCents = toCents(settings.commissionPerContract);
     this.qty = positionSize(settings.contracts, settings.maxContracts);
-    const capital = toCents(settings.initialCapital);
+    this.capitalCents = toCents(settings.initialCapital);
     this.state = restored ?? {
       position: null,
       realisedCents: 0,
       sessionStart: Number.NaN,
       sessionRealisedCents: 0,
-      peakEquityCents: capital,
-      equityCents: capital,
-      halted: false,
-      sessionBlocked: false,
+      peakEquityCents: this.capitalCents,
+      equityCents: this.capitalCents,
+      halt: null,
       paused: false,
-      operatorHalt: false,
       streak: NO_STREAK,
     };
   }
@@ -100,25 +90,54 @@ export class TradingEngine {
     return p === null ? 'flat' : p.side;
   }
 
-  /** Rolls the session (daily P&L, daily block) when `time` lies in a new one. Idempotent. */
+  /** The risk changes since the last call, oldest first. */
+  drainChanges(): RiskChange[] {
+    if (this.changes.length === 0) return this.changes;
+    const out = this.changes;
+    this.changes = [];
+    return out;
+  }
+
+  /** Rolls the session (daily P&L, halts that end with it) when `time` lies in a new one. Idempotent. */
   beginBar(time: number): void {
-    const start = this.sessions.at(time);
-    if (start !== this.state.sessionStart) {
-      this.state.sessionStart = start;
-      this.state.sessionRealisedCents = 0;
-      this.state.sessionBlocked = false;
-      if (this.options.haltScope === 'session' && this.state.halted) {
-        // The drawdown is measured afresh from here, or the first bar would halt again.
-        this.state.halted = false;
-        this.state.peakEquityCents = this.state.equityCents;
-      }
+    const s = this.state;
+    if (s.streak.pauseUntil !== 0 && time >= s.streak.pauseUntil) {
+      s.streak = { losses: s.streak.losses, pauseUntil: 0 };
+      this.changes.push({ type: 'CooldownEnded', time });
     }
+    const start = this.sessions.at(time);
+    if (start === s.sessionStart) return;
+    s.sessionStart = start;
+    s.sessionRealisedCents = 0;
+    const h = s.halt;
+    if (h !== null && clearsAtSession(h.reason, this.settings.drawdownReset)) {
+      // The drawdown is measured afresh from here, or the first bar would halt again.
+      if (h.reason === 'drawdown') s.peakEquityCents = s.equityCents;
+      this.clear(time, 'session');
+    }
+    this.changes.push({ type: 'SessionStarted', sessionStart: start, time });
   }
 
   openPosition(side: Side, qty: number, price: number, time: number): OpenPosition {
     this.beginBar(time);
     const { stop, target } = bracketLevels(side, price, this.settings.stopLossPerContract, this.settings.takeProfitPerContract);
     const position: OpenPosition = { side, qty, entryPrice: price, entryTime: time, stop, target, entryCommissionCents: this.commissionCents * qty };
+    this.state.position = position;
+    return position;
+  }
+
+  /**
+   * More contracts of the same entry (a late execution of a part-filled entry): the position
+   * grows at the average price; its stop and target are measured from that average, on the grid.
+   */
+  addToPosition(qty: number, price: number, time: number): OpenPosition {
+    const p = this.state.position;
+    if (p === null) return this.openPosition('long', qty, price, time);
+    this.beginBar(time);
+    const total = p.qty + qty;
+    const entryPrice = (p.entryPrice * p.qty + price * qty) / total;
+    const { stop, target } = bracketLevels(p.side, roundToTick(entryPrice), this.settings.stopLossPerContract, this.settings.takeProfitPerContract);
+    const position: OpenPosition = { ...p, qty: total, entryPrice, stop, target, entryCommissionCents: this.commissionCents * total };
     this.state.position = position;
     return position;
   }
@@ -139,7 +158,9 @@ export class TradingEngine {
     s.position = rest > 0 ? { ...p, qty: rest, entryCommissionCents: this.commissionCents * rest } : null;
     s.realisedCents += pnlCents;
     s.sessionRealisedCents += pnlCents;
+    const pauseBefore = s.streak.pauseUntil;
     s.streak = afterTrade(s.streak, pnlCents, time, this.settings.consecutiveLossLimit, this.settings.consecutiveLossPauseMinutes);
+    if (s.streak.pauseUntil !== pauseBefore && s.streak.pauseUntil > time) this.changes.push({ type: 'CooldownStarted', until: s.streak.pauseUntil, time });
     return { side: p.side, qty: closed, entryTime: p.entryTime, entryPrice: p.entryPrice, exitTime: time, exitPrice: price, exitReason: reason, commissionCents, pnlCents };
   }
 
@@ -149,45 +170,92 @@ export class TradingEngine {
     return p === null ? 0 : moveCents(p.entryPrice, price, p.qty, directionOf(p.side)) - p.entryCommissionCents;
   }
 
-  /** Marks to market at the close and returns the one decision for the next open, if any. */
-  onBarClose(time: number, close: number, signal: Signal): Decision | null {
+  /**
+   * Marks to market at the close and returns the one decision for the next open: an order, an
+   * entry the risk rules refused (`denied`), or null when the strategy asked for nothing.
+   */
+  onBarClose(time: number, close: number, signal: Signal): Decision | EntryDenied | null {
     this.beginBar(time);
     const s = this.state;
     const open = this.unrealisedCents(close);
-    s.equityCents = toCents(this.settings.initialCapital) + s.realisedCents + open;
+    s.equityCents = this.capitalCents + s.realisedCents + open;
     if (s.equityCents > s.peakEquityCents) s.peakEquityCents = s.equityCents;
     const p = s.position;
 
-    if (s.halted) return p ? EXIT.drawdown : null;
+    if (s.halt?.reason === 'drawdown') return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
     if (drawdownBreached(s.peakEquityCents, s.equityCents, this.settings.maxDrawdown)) {
-      s.halted = true;
-      return p ? EXIT.drawdown : null;
+      this.trip('drawdown', time, `equity ${fromCents(s.equityCents).toFixed(2)} is ${fromCents(s.peakEquityCents - s.equityCents).toFixed(2)} below peak ${fromCents(s.peakEquityCents).toFixed(2)}`);
+      return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
     }
     if (dailyLossBreached(s.sessionRealisedCents + open, this.settings.dailyLossLimit)) {
-      s.sessionBlocked = true;
-      return p ? EXIT.daily_loss : null;
+      if (s.halt?.reason !== 'daily_loss') this.trip('daily_loss', time, `session P&L ${fromCents(s.sessionRealisedCents + open).toFixed(2)} reached the daily loss limit ${this.settings.dailyLossLimit.toFixed(2)}`);
+      return p ? EXIT.daily_loss : this.deny(signal, 'daily_loss');
     }
     if (p !== null) {
       if (holdExpired(time, p.entryTime, this.settings.maxHoldMinutes)) return EXIT.max_hold;
       return signal === 'exit' ? EXIT.signal : null;
     }
-    if (this.entriesBlocked(time)) return null;
-    if (signal === 'enter_long') return ENTER_LONG;
-    if (signal === 'enter_short') return ENTER_SHORT;
-    return null;
+    if (signal !== 'enter_long' && signal !== 'enter_short') return null;
+    const blocked = this.entryBlock(time);
+    if (blocked !== null) return DENIED[blocked];
+    return signal === 'enter_long' ? ENTER_LONG : ENTER_SHORT;
   }
 
-  entriesBlocked(time: number): boolean {
+  /** Why entries are refused at `time`, or null when they are allowed. */
+  entryBlock(time: number): EntryDenied['reason'] | null {
     const s = this.state;
-    return s.halted || s.operatorHalt || s.sessionBlocked || s.paused || time < s.streak.pauseUntil;
+    if (s.halt !== null) return s.halt.reason;
+    if (s.paused) return 'paused';
+    return time < s.streak.pauseUntil ? 'cooldown' : null;
   }
 
   tradingState(time: number): TradingState {
-    if (this.state.halted || this.state.operatorHalt) return 'HALTED';
-    return this.entriesBlocked(time) ? 'REDUCING' : 'ACTIVE';
+    const h = this.state.halt;
+    if (h !== null && h.reason !== 'daily_loss') return 'HALTED';
+    return this.entryBlock(time) === null ? 'ACTIVE' : 'REDUCING';
+  }
+
+  /** Halts entries for `reason`, unless a halt that needs more to clear is already in force. */
+  trip(reason: HaltReason, time: number, detail: string): void {
+    const s = this.state;
+    if (Number.isNaN(s.sessionStart)) this.beginBar(time);
+    if (!outranks(reason, s.halt?.reason ?? null, this.settings.drawdownReset)) return;
+    const halt: Halt = { reason, since: time, session: s.sessionStart, detail };
+    s.halt = halt;
+    this.changes.push({ type: 'Halted', halt });
+  }
+
+  /** The journal can be written again: a halt for that reason ends. */
+  storeRecovered(time: number): void {
+    if (this.state.halt?.reason === 'store') this.clear(time, 'store_ok');
+  }
+
+  setPaused(paused: boolean): void {
+    this.state.paused = paused;
+  }
+
+  /** An operator's reset: every risk block ends (halt, loss-streak pause); the drawdown peak restarts at today's equity. */
+  reset(time: number): void {
+    const s = this.state;
+    if (Number.isNaN(s.sessionStart)) this.beginBar(time);
+    if (s.streak.pauseUntil !== 0) this.changes.push({ type: 'CooldownEnded', time });
+    s.streak = NO_STREAK;
+    s.peakEquityCents = s.equityCents;
+    if (s.halt !== null) this.clear(time, 'reset');
   }
 
   get equity(): number {
     return fromCents(this.state.equityCents);
+  }
+
+  private clear(time: number, cause: 'session' | 'reset' | 'store_ok'): void {
+    const h = this.state.halt;
+    if (h === null) return;
+    this.state.halt = null;
+    this.changes.push({ type: 'HaltCleared', reason: h.reason, time, cause });
+  }
+
+  private deny(signal: Signal, reason: EntryDenied['reason']): EntryDenied | null {
+    return signal === 'enter_long' || signal === 'enter_short' ? DENIED[reason] : null;
   }
 }

@@ -1,3 +1,5 @@
+import type { DrawdownReset } from './risk-state.ts';
+
 /**
  * Every number the trading core needs, in the units a trader thinks in (dollars, minutes).
  * The config maps onto this one-to-one (`trading.*`, `risk.*`, `backtest.*`).
@@ -18,6 +20,8 @@ export interface RiskSettings {
   readonly consecutiveLossPauseMinutes: number;
   /** Dollars below peak equity that halts trading. */
   readonly maxDrawdown: number;
+  /** risk.drawdownReset — how a drawdown halt ends, identically in backtest and live. */
+  readonly drawdownReset: DrawdownReset;
 }
 
 export interface FillSettings {
@@ -44,6 +48,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   consecutiveLossLimit: 3,
   consecutiveLossPauseMinutes: 30,
   maxDrawdown: 1000,
+  drawdownReset: 'manual',
   slippageTicks: 1,
   commissionPerContract: 0.62,
   initialCapital: 10_000,

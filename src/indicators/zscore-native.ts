@@ -22,6 +22,8 @@ export interface ZScoreNativeModule {
   /** Writes into `out` and returns it when given; NaN before the window is full. */
   rollingZScore(closes: Float64Array, lookback: number, out?: Float64Array): Float64Array;
   ZScore: new (lookback: number) => NativeZScore;
+  /** Exact N and D per bar on the tick grid, two entries per close (see `tick-moments.ts`). */
+  rollingTickMoments(closes: Float64Array, lookback: number, out?: Float64Array): Float64Array;
 }
 
 export const NATIVE_ZSCORE_PATH = fileURLToPath(new URL('../../native/zscore.node', import.meta.url));
@@ -43,8 +45,8 @@ export function tryLoadZScoreNative(env: Record<string, string | undefined> = pr
         : `native/zscore.node failed to load: ${(err as Error).message ?? err}`,
     };
   }
-  if (typeof loaded.rollingZScore !== 'function' || typeof loaded.ZScore !== 'function') {
-    return { module: null, reason: 'native/zscore.node lacks rollingZScore/ZScore (stale build? bun run build:native)' };
+  if (typeof loaded.rollingZScore !== 'function' || typeof loaded.ZScore !== 'function' || typeof loaded.rollingTickMoments !== 'function') {
+    return { module: null, reason: 'native/zscore.node lacks rollingZScore/ZScore/rollingTickMoments (stale build? bun run build:native)' };
   }
   return { module: loaded as ZScoreNativeModule, reason: null };
 }

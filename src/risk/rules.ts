@@ -1,4 +1,4 @@
-import { dollarsToTicks, fromTicks, toCents, toTicks } from '../domain/money.ts';
+import { dollarsToTicksWithin, fromTicks, toCents, toTicks } from '../domain/money.ts';
 import { MINUTE } from '../domain/session.ts';
 import type { Side } from '../domain/trading.ts';
 
@@ -15,11 +15,19 @@ export interface BracketLevels {
   readonly target: number;
 }
 
-/** Stop and target at entry ∓/± (dollars per contract / $5) points, on the tick grid. */
+/**
+ * Stop and target at entry ∓/± (dollars per contract / $5) points, on the tick grid, each
+ * distance rounded toward the entry to whole ticks (at least one):
+ * - the stop, so a stopped-out trade never loses more than `stopLossPerContract` before
+ *   slippage ($203 = 162.4 ticks → 162 ticks = $202.50, not 163 = $203.75);
+ * - the target too, so a backtest never books a winner larger than `takeProfitPerContract`
+ *   and rounding never flatters the risk/reward the trader configured. One rule for both
+ *   legs keeps the bracket inside the configured amounts on either side.
+ */
 export function bracketLevels(side: Side, entryPrice: number, stopLossPerContract: number, takeProfitPerContract: number): BracketLevels {
   const entry = toTicks(entryPrice);
-  const stopTicks = dollarsToTicks(stopLossPerContract);
-  const targetTicks = dollarsToTicks(takeProfitPerContract);
+  const stopTicks = dollarsToTicksWithin(stopLossPerContract);
+  const targetTicks = dollarsToTicksWithin(takeProfitPerContract);
   return side === 'long'
     ? { stop: fromTicks(entry - stopTicks), target: fromTicks(entry + targetTicks) }
     : { stop: fromTicks(entry + stopTicks), target: fromTicks(entry - targetTicks) };

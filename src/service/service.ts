@@ -10,7 +10,7 @@ import type { Broker } from '../broker/port.ts';
 import { IbBroker } from '../broker/ib/broker.ts';
 import { SimBroker } from '../broker/sim/broker.ts';
 import type { Secrets } from '../config/safety.ts';
-import type { Config } from '../config/schema.ts';
+import type { AlertKind, Config } from '../config/schema.ts';
 import { engineSettings } from '../config/to-engine.ts';
 import type { Logger } from '../domain/log.ts';
 import { describeZScoreImpl, zscoreImpl } from '../indicators/zscore.ts';
@@ -19,7 +19,9 @@ import { createRepositories, type Repositories } from '../store/repositories.ts'
 import { getStrategy, resolveParams } from '../strategy/registry.ts';
 import { startTelegram } from '../telegram/service.ts';
 import { startWebServer } from '../web/server.ts';
-import { factsVenueStore } from './venue-store.ts';
+import { acquireStoreLock } from '../store/lock.ts';
+import type { Store } from '../store/db.ts';
+import { sqliteVenueStore } from './venue-store.ts';
 
 export interface ServiceOptions {
   readonly config: Config;
@@ -49,17 +51,31 @@ const NEXT_ORDER_ID = v.pipe(v.number(), v.integer(), v.minValue(1));
 export async function startService(opts: ServiceOptions) {
   const { config, log } = opts;
   const clock = opts.clock ?? wallClock;
-  const store = openStore(config.store.path, { checkpointEveryMs: 5_000 });
+  // One service per store: the lock comes before the store is opened, so a second service never writes to it.
+  const lock = acquireStoreLock(config.store.path);
+  let store: Store;
+  try {
+    // Checkpoints every second: at 20 ms bars the WAL then holds about a second of writes (README "Crash safety").
+    store = openStore(config.store.path, { checkpointEveryMs: 1_000 });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   const repos = createRepositories(store);
-  const broker = opts.broker ?? createBroker(config, repos, clock, opts.liveConfirmedOnCli === true);
+  const broker = opts.broker ?? createBroker(config, repos, store, clock, opts.liveConfirmedOnCli === true);
   const def = getStrategy(config.trading.strategy);
   const params = resolveParams(def, config.trading.params);
   const core = new TradingCore(engineSettings(config), def, params, repos, log);
-  const desk = new OrderDesk(broker, repos, clock, log);
+  const desk = new OrderDesk(broker, repos, core, clock, log);
   let system: ReturnType<typeof createTradingSystem> | null = null;
-  const alerts = new Alerts({ outbox: repos.outbox, settings: config.telegram.alerts, now: () => clock.now(), poke: () => system?.send('notifier', { type: 'OutboxChanged' }), logger: log });
   // Mutable: the notifier reads it on every send, so a channel started later (Telegram) joins it.
   const channels: NotifierChannel[] = [logChannel(log), ...(opts.extraChannels ?? [])];
+  // When the outbox cannot be written (disk full) an alert goes straight to every channel, once.
+  let direct = 0;
+  const fallback = (kind: AlertKind, text: string) => {
+    for (const c of channels) c.send({ id: -++direct, kind, text, silent: false }).catch((e: unknown) => log.warn('alert.direct_failed', { channel: c.name, error: String(e) }));
+  };
+  const alerts = new Alerts({ outbox: repos.outbox, settings: config.telegram.alerts, now: () => clock.now(), poke: () => system?.send('notifier', { type: 'OutboxChanged' }), logger: log, fallback });
   system = createTradingSystem({
     config,
     broker,
@@ -114,6 +130,7 @@ export async function startService(opts: ServiceOptions) {
     sys.stop();
     web?.stop();
     store.close();
+    lock.release();
     log.info('service.stopped', { reason });
   }
 
@@ -122,7 +139,7 @@ export async function startService(opts: ServiceOptions) {
 
 export type Service = Awaited<ReturnType<typeof startService>>;
 
-function createBroker(config: Config, repos: Repositories, clock: Clock, liveConfirmedOnCli: boolean): Broker {
+function createBroker(config: Config, repos: Repositories, store: Store, clock: Clock, liveConfirmedOnCli: boolean): Broker {
   if (config.mode !== 'sim') {
     // The next order id outlives the process, so ids never repeat even if TWS's sequence was reset.
     const nextOrderIdStore = { load: () => repos.facts.get('ibNextOrderId', NEXT_ORDER_ID), save: (id: number) => repos.facts.set('ibNextOrderId', NEXT_ORDER_ID, id, clock.now()) };
@@ -136,7 +153,7 @@ function createBroker(config: Config, repos: Repositories, clock: Clock, liveCon
     barIntervalMs: config.sim.barIntervalMs,
     slippageTicks: config.backtest.slippageTicks,
     commissionPerContract: config.backtest.commissionPerContract,
-    venueState: factsVenueStore(repos, () => clock.now()),
+    venueState: sqliteVenueStore(store),
     warmup: SIM_WARMUP,
   });
 }

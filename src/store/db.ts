@@ -28,7 +28,7 @@ export interface OpenStoreOptions {
   readonly checkpointEveryMs?: number;
 }
 
-export type StoreOpenFailure = 'cannot_open' | 'not_sqlite' | 'corrupt' | 'too_new' | 'no_wal' | 'migration_failed';
+export type StoreOpenFailure = 'cannot_open' | 'not_sqlite' | 'corrupt' | 'too_new' | 'no_wal' | 'migration_failed' | 'locked' | 'read_only';
 
 /**
  * The store could not be opened, and the file was left as it was found. These need the operator
@@ -109,9 +109,13 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   }
 }
 
+/** After a checkpoint resets the WAL, SQLite truncates the file to this size, so disk use stays bounded. */
+const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
+
 function startCheckpoints(db: Database, everyMs: number | undefined): ReturnType<typeof setInterval> | null {
   if (everyMs === undefined) return null;
   db.run('PRAGMA wal_autocheckpoint = 0');
+  db.run(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT}`);
   const timer = setInterval(() => {
     try {
       db.run('PRAGMA wal_checkpoint(PASSIVE)');
@@ -202,6 +206,15 @@ function explain(e: unknown, file: string): unknown {
     });
   }
   if (code.startsWith('SQLITE_CORRUPT')) return corrupt(file, sqlite?.message ?? code, e);
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') {
+    return new StoreOpenError(file, 'read_only', `store ${file} cannot be written (${sqlite?.message}): check that its directory is writable and not mounted read-only; the file was not changed.`, { cause: e });
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new StoreOpenError(file, 'locked', `store ${file} is locked by another process (${sqlite?.message}); stop the other Quant Scalper or sqlite3 session using it.`, { cause: e });
+  }
+  if (code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR')) {
+    return new StoreOpenError(file, 'cannot_open', `store ${file} cannot be written (${sqlite?.message}): free disk space on its file system; the file was not changed.`, { cause: e });
+  }
   return e;
 }
 

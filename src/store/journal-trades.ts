@@ -100,4 +100,9 @@ export class JournalTradesRepository {
   count(): number {
     return this.db.query<{ n: number }, []>('SELECT count(*) AS n FROM journal_trades').get()?.n ?? 0;
   }
+
+  /** Σ P&L of every journalled trade, cents: the venue's realised P&L must equal it. */
+  totalPnlCents(): number {
+    return this.db.query<{ s: number | null }, []>('SELECT sum(pnl_cents) AS s FROM journal_trades').get()?.s ?? 0;
+  }
 }

@@ -1,6 +1,9 @@
 import type { Database } from 'bun:sqlite';
+import type { Migration } from './migration.ts';
+export type { Migration } from './migration.ts';
 import { research } from './migrations/001-research.ts';
 import { liveTrading } from './migrations/002-live-trading.ts';
+import { crashSafety } from './migrations/003-crash-safety.ts';
 
 /**
  * Schema changes, applied in order, each in its own transaction, and recorded in
@@ -13,13 +16,7 @@ import { liveTrading } from './migrations/002-live-trading.ts';
  * Never edit or reorder a migration that has shipped: databases in the field already ran it.
  * A migration that needs data as well as DDL can be a function; it runs inside the transaction.
  */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly up: string | ((db: Database) => void);
-}
-
-export const MIGRATIONS: readonly Migration[] = [research, liveTrading];
+export const MIGRATIONS: readonly Migration[] = [research, liveTrading, crashSafety];
 
 /** The schema version this code writes; a file with a higher one came from newer code. */
 export function latestVersion(migrations: readonly Migration[]): number {

@@ -4,6 +4,8 @@ import type { Store } from './db.ts';
 import { checkLimit } from './paging.ts';
 
 export interface StoredOrder extends Order {
+  /** Contracts of this order's fills that the engine's position already holds. */
+  readonly appliedQty: number;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly lastError: string | null;
@@ -33,12 +35,13 @@ interface OrderRow {
   status: OrderStatus;
   filled_qty: number;
   avg_fill_price: number | null;
+  applied_qty: number;
   created_at: number;
   updated_at: number;
   last_error: string | null;
 }
 
-type NewOrderRow = Omit<OrderRow, 'filled_qty' | 'avg_fill_price' | 'updated_at' | 'last_error'>;
+type NewOrderRow = Omit<OrderRow, 'filled_qty' | 'avg_fill_price' | 'applied_qty' | 'updated_at' | 'last_error'>;
 type UpdateRow = { ref: string; status: OrderStatus; at: number; broker_id: number | null; filled_qty: number | null; avg_fill_price: number | null; last_error: string | null };
 
 const OPEN = `status IN ('pending', 'submitted', 'partially_filled')`;
@@ -108,6 +111,27 @@ export class OrdersRepository {
     return row ? toOrder(row) : this.byRef(ref);
   }
 
+  /** Records that the engine now holds `qty` contracts of this order's fills (same transaction as the fill). */
+  setApplied(ref: string, qty: number, at: number): void {
+    this.db.run('UPDATE orders SET applied_qty = ?, updated_at = ? WHERE ref = ?', [qty, at, ref]);
+  }
+
+  /** A working stop or limit moved in place (before the modification is sent). */
+  setPrice(ref: string, price: number, at: number): void {
+    this.db.run('UPDATE orders SET price = ?, updated_at = ? WHERE ref = ?', [price, at, ref]);
+  }
+
+  /** Orders with fills the engine does not hold yet (a crash between a fill and its application cannot leave one, but an old store can). */
+  unapplied(): StoredOrder[] {
+    return this.db.query<OrderRow, []>('SELECT * FROM orders WHERE filled_qty > applied_qty ORDER BY id').all().map(toOrder);
+  }
+
+  /** The newest entry whose fills the engine holds: the entry of the open (or last) position. */
+  lastAppliedEntry(): StoredOrder | null {
+    const row = this.db.query<OrderRow, []>("SELECT * FROM orders WHERE reason = 'entry' AND applied_qty > 0 ORDER BY id DESC LIMIT 1").get();
+    return row ? toOrder(row) : null;
+  }
+
   byRef(ref: string): StoredOrder | null {
     const row = this.db.query<OrderRow, [string]>('SELECT * FROM orders WHERE ref = ?').get(ref);
     return row ? toOrder(row) : null;
@@ -145,6 +169,7 @@ function toOrder(r: OrderRow): StoredOrder {
     status: r.status,
     filledQty: r.filled_qty,
     avgFillPrice: r.avg_fill_price,
+    appliedQty: r.applied_qty,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     lastError: r.last_error,

@@ -9,6 +9,7 @@ import { OrdersRepository } from './orders.ts';
 import { OutboxRepository } from './outbox.ts';
 import { recordClosedTrade, type RecordedTrade } from './record-trade.ts';
 import { RunsRepository } from './runs.ts';
+import { crashPoint } from './crash-points.ts';
 import { inRelaxedTransaction, inTransaction } from './transaction.ts';
 import { TransitionsRepository } from './transitions.ts';
 
@@ -45,8 +46,14 @@ export function createRepositories(store: Store): Repositories {
     outbox: new OutboxRepository(store),
     audit: new AuditRepository(store),
     transitions: new TransitionsRepository(store),
-    transaction: (work) => inTransaction(store, work),
-    relaxedTransaction: (work) => inRelaxedTransaction(store, work),
+    transaction: (work) => committed(inTransaction(store, work)),
+    relaxedTransaction: (work) => committed(inRelaxedTransaction(store, work)),
     recordClosedTrade: (trade, at) => recordClosedTrade(store, { trades, dailyPnl }, trade, at),
   };
+}
+
+/** Every commit is a crash point (see crash-points.ts): a test can kill the process right after it. */
+function committed<T>(out: T): T {
+  crashPoint('commit');
+  return out;
 }

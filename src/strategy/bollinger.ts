@@ -1,12 +1,15 @@
 import * as v from 'valibot';
 import { Bollinger } from '../indicators/bollinger.ts';
-import type { Strategy, StrategyDefinition, StrategyParams } from './types.ts';
+import { centredLevels, reversionSignal } from './thresholds.ts';
+import type { ColumnCache, Strategy, StrategyDefinition, StrategyParams } from './types.ts';
+import { zComparer } from './z-compare.ts';
 
 /**
  * Bollinger Bands reversion: flat and close ≤ lower band → long; close ≥ upper band → short;
  * a long exits when the close is back at or above the middle band, a short at or below it.
- * Bands of zero width (σ = 0, all closes equal) advise no entry: the close sits on both bands at
- * once, so there is no deviation to revert (the same rule as z = 0 when σ = 0).
+ * In band widths w = (close − middle)/σ that is the z-score rule with entry k and exit 0, decided
+ * exactly on the tick grid. Bands of zero width (σ = 0, all closes equal) advise no entry: w = 0,
+ * inside both bands, so there is no deviation to revert (the same rule as z = 0 when σ = 0).
  */
 const schema = v.strictObject({
   period: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(10_000)), 20),
@@ -21,18 +24,19 @@ export const bollingerStrategy: StrategyDefinition = {
   defaultGrid: { period: [10, 20, 30, 40, 50], k: [1.5, 2, 2.5, 3] },
   check: () => [],
   warmupBars: (p) => p.period!,
-  create(p: StrategyParams): Strategy {
+  create(p: StrategyParams, batch?: ColumnCache): Strategy {
+    const levels = centredLevels(p.k!, 0);
+    if (batch) {
+      // The same moments column as the z-score of that lookback.
+      const next = zComparer(p.period!, batch);
+      return { onBar: (close, position) => reversionSignal(next(close), position, levels) };
+    }
     const bands = new Bollinger(p.period!, p.k!);
+    const compare = bands.compare.bind(bands);
     return {
       onBar(close, position) {
-        const b = bands.push(close);
-        if (!b) return 'none';
-        if (position === 'flat') {
-          if (b.upper === b.lower) return 'none';
-          return close <= b.lower ? 'enter_long' : close >= b.upper ? 'enter_short' : 'none';
-        }
-        if (position === 'long') return close >= b.middle ? 'exit' : 'none';
-        return close <= b.middle ? 'exit' : 'none';
+        bands.push(close);
+        return reversionSignal(compare, position, levels);
       },
     };
   },

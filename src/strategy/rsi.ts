@@ -1,10 +1,13 @@
 import * as v from 'valibot';
 import { Rsi } from '../indicators/rsi.ts';
+import { threshold, type Threshold } from '../indicators/threshold.ts';
+import { reversionSignal, type ReversionLevels } from './thresholds.ts';
 import type { Strategy, StrategyDefinition, StrategyParams } from './types.ts';
 
 /**
  * RSI reversion: flat and RSI ≤ oversold → long; RSI ≥ overbought → short; a long exits when
- * RSI ≥ exitLevel, a short when RSI ≤ 100 − exitLevel.
+ * RSI ≥ exitLevel, a short when RSI ≤ 100 − exitLevel. Levels are compared exactly (see
+ * `indicators/rsi.ts` for what exact means for Wilder's smoothing).
  */
 const schema = v.strictObject({
   period: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(1000)), 14),
@@ -33,15 +36,20 @@ export const rsiStrategy: StrategyDefinition = {
   warmupBars: (p) => p.period! + 1,
   create(p: StrategyParams): Strategy {
     const rsi = new Rsi(p.period!);
-    const { oversold, overbought, exitLevel } = p as Required<Record<'oversold' | 'overbought' | 'exitLevel', number>>;
+    const levels = rsiLevels(p.oversold!, p.overbought!, p.exitLevel!);
+    const compare = rsi.compare.bind(rsi);
     return {
       onBar(close, position) {
-        const r = rsi.push(close);
-        if (r === null) return 'none';
-        if (position === 'flat') return r <= oversold ? 'enter_long' : r >= overbought ? 'enter_short' : 'none';
-        if (position === 'long') return r >= exitLevel ? 'exit' : 'none';
-        return r <= 100 - exitLevel ? 'exit' : 'none';
+        rsi.push(close);
+        return reversionSignal(compare, position, levels);
       },
     };
   },
 };
+
+function rsiLevels(oversold: number, overbought: number, exitLevel: number): ReversionLevels {
+  const exit = threshold(exitLevel);
+  // 100 − exitLevel as a decimal too: (100q − p)/q, not the rounded difference of doubles.
+  const mirrored: Threshold = { value: 100 - exitLevel, p: 100n * exit.q - exit.p, q: exit.q };
+  return { enterLong: threshold(oversold), enterShort: threshold(overbought), exitLong: exit, exitShort: mirrored };
+}

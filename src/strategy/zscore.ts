@@ -1,11 +1,13 @@
 import * as v from 'valibot';
-import { createZScore, rollingZScore } from '../indicators/zscore.ts';
-import { reversionSignal } from './thresholds.ts';
+import { centredLevels, reversionSignal } from './thresholds.ts';
 import type { ColumnCache, Strategy, StrategyDefinition, StrategyParams } from './types.ts';
+import { zComparer } from './z-compare.ts';
 
 /**
  * Z-Score mean reversion. z of the close against the last `lookback` closes (see indicators):
  * flat and z ≤ −entry → long; z ≥ +entry → short; a long exits when z ≥ −exit; a short when z ≤ +exit.
+ * Each test is decided exactly on the tick grid (`tick-moments.ts`): a z exactly on a level
+ * reaches it, in the batch and the live path alike, whatever bars follow.
  */
 const schema = v.strictObject({
   lookback: v.optional(v.pipe(v.number(), v.integer('lookback must be a whole number of bars'), v.minValue(2), v.maxValue(10_000)), 20),
@@ -28,20 +30,8 @@ export const zscoreStrategy: StrategyDefinition = {
   },
   warmupBars: (p) => p.lookback!,
   create(p: StrategyParams, batch?: ColumnCache): Strategy {
-    const lookback = p.lookback!;
-    const entry = p.entry!;
-    const exit = p.exit!;
-    if (batch) {
-      const z = batch.get(`zscore:${lookback}`, () => rollingZScore(batch.series.close, lookback));
-      let i = 0;
-      return { onBar: (_close, position) => reversionSignal(z[i++]!, position, 0, entry, exit) };
-    }
-    const zs = createZScore(lookback);
-    return {
-      onBar(close, position) {
-        const z = zs.push(close);
-        return reversionSignal(z ?? Number.NaN, position, 0, entry, exit);
-      },
-    };
+    const levels = centredLevels(p.entry!, p.exit!);
+    const next = zComparer(p.lookback!, batch);
+    return { onBar: (close, position) => reversionSignal(next(close), position, levels) };
   },
 };

@@ -6,7 +6,9 @@ export function healthRoutes(app: App) {
   return new Elysia({ name: 'health' }).get('/health', ({ set }) => {
     const actors = app.actors();
     const status = app.status();
-    const healthy = actors.every((a) => !a.failed);
+    // The journal cannot be written: trading is halted, and systemd's watchdog and the operator must know.
+    const storeDown = status.trading.kind === 'HALTED' && status.trading.reason === 'store';
+    const healthy = actors.every((a) => !a.failed) && !storeDown;
     set.status = healthy ? 200 : 503;
     return { healthy, mode: status.mode, connection: status.connection, trading: status.trading, uptimeSec: status.uptimeSec, actors };
   });

@@ -1,213 +1,270 @@
 import { describe, expect, test } from 'bun:test';
 import { createActor } from 'xstate';
-import { CLEAR_BREAKER, circuitBreakerMachine, type BreakerContext, type BreakerEvent, type HaltReason } from '../../src/actors/circuit-breaker.machine.ts';
+import { CLEAR_BREAKER, circuitBreakerMachine, type BreakerEvent, type BreakerInput } from '../../src/actors/circuit-breaker.machine.ts';
+import { nextSessionStart } from '../../src/domain/session.ts';
+import { TradingEngine } from '../../src/engine/engine.ts';
+import type { Halt, HaltReason, RiskChange } from '../../src/engine/risk-state.ts';
+import type { EngineSettings } from '../../src/engine/settings.ts';
+import { settings, T0 } from '../../src/testing/builders.ts';
 import { actionSpy } from './helpers.ts';
 
 const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
-/** Session start (17:00 Chicago) and a time inside that session. */
+/** The CME session T0 lies in (it opened 2026-01-05 23:00 UTC) and the next one. */
 const SESSION = Date.UTC(2026, 0, 5, 23, 0);
-const T0 = SESSION + 15.5 * 60 * MINUTE;
-const NEXT_SESSION = SESSION + DAY;
+const NEXT_SESSION = nextSessionStart(T0);
 
-function breaker(restore?: BreakerContext) {
-  const spy = actionSpy(['onTripped', 'onCooldown', 'onCleared']);
+/** A breaker with recorded side effects, booted from the engine's restored state when given. */
+function breaker(restore?: BreakerInput['restore']) {
+  const spy = actionSpy(['onTripped', 'onCooldown', 'onCleared', 'requestReset']);
   const actor = createActor(circuitBreakerMachine.provide({ actions: spy.actions }), { input: restore ? { restore } : {} }).start();
   return {
     spy,
-    actor,
     send: (event: BreakerEvent) => actor.send(event),
     state: () => actor.getSnapshot().value,
     context: () => actor.getSnapshot().context,
   };
 }
 
-const trip = (reason: HaltReason, time = T0, sessionStart = SESSION, detail?: string): BreakerEvent => ({ type: 'BreakerTripped', reason, time, sessionStart, ...(detail ? { detail } : {}) });
-const tick = (time: number, sessionStart = SESSION): BreakerEvent => ({ type: 'Tick', time, sessionStart });
+const halt = (reason: HaltReason, since = T0, detail = `${reason} detail`): Halt => ({ reason, since, session: SESSION, detail });
+const halted = (reason: HaltReason, since = T0, detail?: string): RiskChange => ({ type: 'Halted', halt: halt(reason, since, detail) });
+const cleared = (reason: HaltReason, time: number, cause: 'session' | 'reset' | 'store_ok'): RiskChange => ({ type: 'HaltCleared', reason, time, cause });
+const cooling = (until: number, time = T0): RiskChange => ({ type: 'CooldownStarted', until, time });
+const cooled = (time: number): RiskChange => ({ type: 'CooldownEnded', time });
 
-describe('cooldown', () => {
-  test('CooldownStarted moves closed → cooldown and reports the end time', () => {
+describe('projecting a cooldown', () => {
+  test('when a CooldownStarted arrives while closed, then the breaker is in cooldown until that time and reports it', () => {
     const b = breaker();
     expect(b.state()).toBe('closed');
 
-    b.send({ type: 'CooldownStarted', until: T0 + 30 * MINUTE, time: T0 });
+    b.send(cooling(T0 + 30 * MINUTE));
 
     expect(b.state()).toBe('cooldown');
-    expect(b.context()).toMatchObject({ until: T0 + 30 * MINUTE, since: T0, reason: null });
+    expect(b.context()).toEqual({ ...CLEAR_BREAKER, until: T0 + 30 * MINUTE });
     expect(b.spy.of('onCooldown')).toEqual([expect.objectContaining({ until: T0 + 30 * MINUTE, time: T0 })]);
   });
 
-  test('a Tick before the end keeps the cooldown; the Tick at the end closes it', () => {
+  test('when the engine announces CooldownEnded, then the breaker closes and reports the end', () => {
     const b = breaker();
-    b.send({ type: 'CooldownStarted', until: T0 + 30 * MINUTE, time: T0 });
+    b.send(cooling(T0 + 30 * MINUTE));
 
-    b.send(tick(T0 + 30 * MINUTE - 1));
-    expect(b.state()).toBe('cooldown');
-    expect(b.spy.of('onCleared')).toEqual([]);
-    b.send(tick(T0 + 30 * MINUTE));
+    b.send(cooled(T0 + 31 * MINUTE));
 
     expect(b.state()).toBe('closed');
     expect(b.context()).toEqual(CLEAR_BREAKER);
-    expect(b.spy.of('onCleared')).toEqual([{ time: T0 + 30 * MINUTE, cause: 'cooldown_end' }]);
+    expect(b.spy.of('onCleared')).toEqual([{ time: T0 + 31 * MINUTE, cause: 'cooldown_end', reason: null }]);
   });
 
-  test('the first Tick after the end closes it when no bar fell exactly on the end', () => {
+  test('when no CooldownEnded arrives, then the breaker stays in cooldown past its end: it keeps no clock of its own', () => {
     const b = breaker();
-    b.send({ type: 'CooldownStarted', until: T0 + 30 * MINUTE, time: T0 });
+    b.send(cooling(T0 + 30 * MINUTE));
 
-    b.send(tick(T0 + 35 * MINUTE));
+    b.send({ type: 'SessionStarted', sessionStart: NEXT_SESSION, time: NEXT_SESSION });
 
-    expect(b.state()).toBe('closed');
+    expect(b.state()).toBe('cooldown');
+    expect(b.spy.of('onCleared')).toEqual([]);
   });
 
-  test('a new CooldownStarted during a cooldown moves the end', () => {
+  test('when a new CooldownStarted arrives during a cooldown, then the end moves', () => {
     const b = breaker();
-    b.send({ type: 'CooldownStarted', until: T0 + 30 * MINUTE, time: T0 });
+    b.send(cooling(T0 + 30 * MINUTE));
 
-    b.send({ type: 'CooldownStarted', until: T0 + 50 * MINUTE, time: T0 + 20 * MINUTE });
-    b.send(tick(T0 + 30 * MINUTE));
+    b.send(cooling(T0 + 50 * MINUTE, T0 + 20 * MINUTE));
 
     expect(b.state()).toBe('cooldown');
     expect(b.context().until).toBe(T0 + 50 * MINUTE);
   });
 });
 
-describe('tripping', () => {
-  test('a trip from closed halts with its reason and reports it', () => {
+describe('projecting a halt', () => {
+  test('when Halted arrives while closed, then the breaker is halted with the reason, detail, time and session, and reports it', () => {
     const b = breaker();
 
-    b.send(trip('daily_loss', T0, SESSION, 'loss $512 ≥ limit $500'));
+    b.send(halted('daily_loss', T0, 'loss $512 ≥ limit $500'));
 
     expect(b.state()).toBe('halted');
     expect(b.context()).toEqual({ reason: 'daily_loss', detail: 'loss $512 ≥ limit $500', until: null, session: SESSION, since: T0 });
-    expect(b.spy.of('onTripped')).toEqual([expect.objectContaining({ reason: 'daily_loss', time: T0, detail: 'loss $512 ≥ limit $500' })]);
+    expect(b.spy.of('onTripped')).toEqual([expect.objectContaining({ halt: halt('daily_loss', T0, 'loss $512 ≥ limit $500') })]);
   });
 
-  test('a trip during a cooldown halts and drops the cooldown end', () => {
+  test('when a second Halted arrives while halted, then the breaker shows the new halt and reports it', () => {
     const b = breaker();
-    b.send({ type: 'CooldownStarted', until: T0 + 30 * MINUTE, time: T0 });
+    b.send(halted('daily_loss'));
 
-    b.send(trip('drawdown', T0 + MINUTE));
-    b.send(tick(T0 + 31 * MINUTE));
-
-    expect(b.state()).toBe('halted');
-    expect(b.context()).toMatchObject({ reason: 'drawdown', until: null });
-  });
-
-  test('a second trip while halted updates the reason and is reported', () => {
-    const b = breaker();
-    b.send(trip('daily_loss', T0));
-
-    b.send(trip('drawdown', T0 + MINUTE, SESSION, 'drawdown 12%'));
+    b.send(halted('drawdown', T0 + MINUTE, 'drawdown 12%'));
 
     expect(b.state()).toBe('halted');
     expect(b.context()).toMatchObject({ reason: 'drawdown', detail: 'drawdown 12%', since: T0 + MINUTE });
-    expect(b.spy.of('onTripped').map((p) => (p as { reason: string }).reason)).toEqual(['daily_loss', 'drawdown']);
+    expect(b.spy.of('onTripped').map((p) => (p as { halt: Halt }).halt.reason)).toEqual(['daily_loss', 'drawdown']);
   });
 
-  test('a manual halt on top of a daily-loss halt makes it need a reset', () => {
+  test('when HaltCleared arrives, then the breaker closes and reports the cause and the reason it was halted for', () => {
     const b = breaker();
-    b.send(trip('daily_loss', T0));
+    b.send(halted('daily_loss'));
 
-    b.send(trip('manual', T0 + MINUTE));
-    b.send(tick(NEXT_SESSION + MINUTE, NEXT_SESSION));
-
-    expect(b.state()).toBe('halted');
-    expect(b.context().reason).toBe('manual');
-  });
-
-  test('a daily-loss trip after a supervisor halt does not make that halt clear at the next session', () => {
-    const b = breaker();
-    b.send(trip('supervisor', T0, SESSION, 'position actor restarted 5 times in 60 s'));
-
-    b.send(trip('daily_loss', T0 + MINUTE));
-    b.send(tick(NEXT_SESSION + MINUTE, NEXT_SESSION));
-
-    expect(b.state()).toBe('halted');
-    expect(b.context()).toMatchObject({ reason: 'supervisor', detail: 'position actor restarted 5 times in 60 s' });
-    // Not reported either: the service persists trips, and a restart restores the latest one.
-    expect(b.spy.of('onTripped')).toHaveLength(1);
-  });
-});
-
-describe('clearing a halt', () => {
-  for (const reason of ['daily_loss', 'drawdown'] as const) {
-    test(`a ${reason} halt holds for the rest of the session and clears on the first Tick of the next`, () => {
-      const b = breaker();
-      b.send(trip(reason, T0));
-
-      b.send(tick(T0 + 60 * MINUTE));
-      b.send(tick(NEXT_SESSION - 1, SESSION));
-      expect(b.state()).toBe('halted');
-      b.send(tick(NEXT_SESSION + MINUTE, NEXT_SESSION));
-
-      expect(b.state()).toBe('closed');
-      expect(b.context()).toEqual(CLEAR_BREAKER);
-      expect(b.spy.of('onCleared')).toEqual([{ time: NEXT_SESSION + MINUTE, cause: 'session' }]);
-    });
-  }
-
-  for (const reason of ['manual', 'supervisor'] as const) {
-    test(`a ${reason} halt survives a new session and clears only on Reset`, () => {
-      const b = breaker();
-      b.send(trip(reason, T0));
-
-      b.send(tick(NEXT_SESSION + MINUTE, NEXT_SESSION));
-      b.send(tick(NEXT_SESSION + DAY, NEXT_SESSION + DAY));
-      expect(b.state()).toBe('halted');
-      b.send({ type: 'Reset', time: NEXT_SESSION + DAY + MINUTE, source: 'telegram:42' });
-
-      expect(b.state()).toBe('closed');
-      expect(b.spy.of('onCleared')).toEqual([{ time: NEXT_SESSION + DAY + MINUTE, cause: 'reset', source: 'telegram:42' }]);
-    });
-  }
-
-  test('Reset ends a cooldown early', () => {
-    const b = breaker();
-    b.send({ type: 'CooldownStarted', until: T0 + 30 * MINUTE, time: T0 });
-
-    b.send({ type: 'Reset', time: T0 + MINUTE, source: 'web' });
+    b.send(cleared('daily_loss', NEXT_SESSION + MINUTE, 'session'));
 
     expect(b.state()).toBe('closed');
     expect(b.context()).toEqual(CLEAR_BREAKER);
-    expect(b.spy.of('onCleared')).toEqual([{ time: T0 + MINUTE, cause: 'reset', source: 'web' }]);
+    expect(b.spy.of('onCleared')).toEqual([{ time: NEXT_SESSION + MINUTE, cause: 'session', reason: 'daily_loss' }]);
   });
 
-  test('Reset while closed does nothing', () => {
+  test('when a halt begins during a cooldown and clears before it ends, then the breaker returns to the cooldown', () => {
+    const b = breaker();
+    b.send(cooling(T0 + 30 * MINUTE));
+
+    b.send(halted('store', T0 + MINUTE));
+    expect(b.state()).toBe('halted');
+    b.send(cleared('store', T0 + 2 * MINUTE, 'store_ok'));
+
+    expect(b.state()).toBe('cooldown');
+    expect(b.context()).toEqual({ ...CLEAR_BREAKER, until: T0 + 30 * MINUTE });
+  });
+
+  test('when the cooldown ends while halted, then the breaker stays halted and closes when the halt clears', () => {
+    const b = breaker();
+    b.send(cooling(T0 + 30 * MINUTE));
+    b.send(halted('drawdown', T0 + MINUTE));
+
+    b.send(cooled(T0 + 30 * MINUTE));
+    expect(b.state()).toBe('halted');
+    expect(b.context().until).toBeNull();
+    b.send(cleared('drawdown', T0 + 40 * MINUTE, 'reset'));
+
+    expect(b.state()).toBe('closed');
+    expect(b.spy.of('onCleared')).toEqual([{ time: T0 + 40 * MINUTE, cause: 'reset', reason: 'drawdown' }]);
+  });
+
+  test('when a HaltCleared arrives while not halted, then nothing happens', () => {
+    const b = breaker();
+
+    b.send(cleared('manual', T0, 'reset'));
+
+    expect(b.state()).toBe('closed');
+    expect(b.spy.calls).toEqual([]);
+  });
+});
+
+describe('an operator reset', () => {
+  test('when Reset arrives, then the engine is asked to reset and the breaker waits for its answer', () => {
+    const b = breaker();
+    b.send(halted('manual'));
+
+    b.send({ type: 'Reset', time: T0 + MINUTE, source: 'telegram:42' });
+
+    expect(b.spy.of('requestReset')).toEqual([expect.objectContaining({ time: T0 + MINUTE, source: 'telegram:42' })]);
+    expect(b.state()).toBe('halted');
+    expect(b.spy.of('onCleared')).toEqual([]);
+  });
+
+  test('when Reset arrives while closed, then it is still forwarded and nothing is reported', () => {
     const b = breaker();
 
     b.send({ type: 'Reset', time: T0, source: 'web' });
 
     expect(b.state()).toBe('closed');
-    expect(b.spy.calls).toEqual([]);
+    expect(b.spy.names()).toEqual(['requestReset']);
   });
 });
 
-describe('restoring persisted state', () => {
-  test('boots into halted and keeps the halt until the next session', () => {
-    const b = breaker({ reason: 'daily_loss', detail: 'loss $512', until: null, session: SESSION, since: T0 });
+describe('booting from the engine’s restored state', () => {
+  test('when the engine restored a halt, then the breaker boots halted with it, reporting nothing', () => {
+    const b = breaker({ halt: halt('manual', T0, 'operator'), pauseUntil: 0 });
 
     expect(b.state()).toBe('halted');
-    b.send(tick(T0 + MINUTE));
-    expect(b.state()).toBe('halted');
-    b.send(tick(NEXT_SESSION, NEXT_SESSION));
-    expect(b.state()).toBe('closed');
-  });
-
-  test('boots into cooldown and ends it at the persisted time', () => {
-    const b = breaker({ reason: null, detail: null, until: T0 + 30 * MINUTE, session: null, since: T0 });
-
-    expect(b.state()).toBe('cooldown');
-    b.send(tick(T0 + 29 * MINUTE));
-    expect(b.state()).toBe('cooldown');
-    b.send(tick(T0 + 30 * MINUTE));
-    expect(b.state()).toBe('closed');
-  });
-
-  test('booting restores without reporting a new trip', () => {
-    const b = breaker({ reason: 'manual', detail: null, until: null, session: SESSION, since: T0 });
-
-    expect(b.state()).toBe('halted');
+    expect(b.context()).toEqual({ reason: 'manual', detail: 'operator', until: null, session: SESSION, since: T0 });
     expect(b.spy.calls).toEqual([]);
+  });
+
+  test('when the engine restored a loss-streak pause, then the breaker boots into cooldown until it ends', () => {
+    const b = breaker({ halt: null, pauseUntil: T0 + 30 * MINUTE });
+
+    expect(b.state()).toBe('cooldown');
+    expect(b.context().until).toBe(T0 + 30 * MINUTE);
+    b.send(cooled(T0 + 30 * MINUTE));
+    expect(b.state()).toBe('closed');
+  });
+
+  test('when the engine restored both, then the breaker boots halted and a cleared halt leaves the cooldown', () => {
+    const b = breaker({ halt: halt('daily_loss'), pauseUntil: T0 + 30 * MINUTE });
+
+    expect(b.state()).toBe('halted');
+    b.send(cleared('daily_loss', T0 + MINUTE, 'reset'));
+
+    expect(b.state()).toBe('cooldown');
+  });
+
+  test('when the engine restored nothing, then the breaker boots closed', () => {
+    expect(breaker({ halt: null, pauseUntil: 0 }).state()).toBe('closed');
+  });
+});
+
+/**
+ * The breaker wired to a real engine as the service wires it: every drained change is sent, and
+ * Reset is forwarded to the engine. What the breaker shows is then what the engine enforces.
+ */
+function projected(overrides: Partial<EngineSettings> = {}) {
+  const engine = new TradingEngine(settings(overrides));
+  const spy = actionSpy(['onTripped', 'onCooldown', 'onCleared']);
+  let pump = () => {};
+  const actor = createActor(
+    circuitBreakerMachine.provide({
+      actions: {
+        ...spy.actions,
+        requestReset: (_, p) => {
+          engine.reset(p.time);
+          queueMicrotask(() => pump());
+        },
+      },
+    }),
+    { input: {} },
+  ).start();
+  pump = () => {
+    for (const c of engine.drainChanges()) actor.send(c);
+  };
+  return { engine, spy, pump, send: (e: BreakerEvent) => actor.send(e), state: () => actor.getSnapshot().value, context: () => actor.getSnapshot().context };
+}
+
+describe('the breaker shows what the engine enforces', () => {
+  test('when a manual halt follows a daily-loss halt, then the next session does not close the breaker', () => {
+    const p = projected();
+    p.engine.beginBar(T0);
+    p.engine.trip('daily_loss', T0, 'loss');
+    p.engine.trip('manual', T0 + MINUTE, 'operator');
+    p.pump();
+
+    p.engine.beginBar(NEXT_SESSION + MINUTE);
+    p.pump();
+
+    expect(p.state()).toBe('halted');
+    expect(p.context().reason).toBe('manual');
+    expect(p.engine.entryBlock(NEXT_SESSION + MINUTE)).toBe('manual');
+  });
+
+  test('when a daily-loss halt reaches the next session, then the engine clears it and the breaker closes', () => {
+    const p = projected();
+    p.engine.beginBar(T0);
+    p.engine.trip('daily_loss', T0, 'loss');
+    p.pump();
+    expect(p.state()).toBe('halted');
+
+    p.engine.beginBar(NEXT_SESSION + MINUTE);
+    p.pump();
+
+    expect(p.state()).toBe('closed');
+    expect(p.engine.entryBlock(NEXT_SESSION + MINUTE)).toBeNull();
+    expect(p.spy.of('onCleared')).toEqual([{ time: NEXT_SESSION + MINUTE, cause: 'session', reason: 'daily_loss' }]);
+  });
+
+  test('when the operator resets a supervisor halt, then the engine clears it and the breaker closes on its announcement', async () => {
+    const p = projected();
+    p.engine.trip('supervisor', T0, 'position actor restarted 5 times in 60 s');
+    p.pump();
+
+    p.send({ type: 'Reset', time: T0 + MINUTE, source: 'web' });
+    await Promise.resolve();
+
+    expect(p.engine.state.halt).toBeNull();
+    expect(p.state()).toBe('closed');
+    expect(p.spy.of('onCleared')).toEqual([{ time: T0 + MINUTE, cause: 'reset', reason: 'supervisor' }]);
   });
 });

@@ -17,8 +17,14 @@ describe('a round trip through the supervised actors', () => {
 
       const [trade] = h.repos.trades.recent({ limit: 1, offset: 0 });
       const entryRef = trade!.entryRef!;
+      // The first entry that filled opened the first trade.
+      expect(entryRef).toBe(h.repos.orders.recent(1000).filter((o) => o.reason === 'entry' && o.status === 'filled').at(-1)!.ref);
       const mine = log.lines.filter((l) => typeof l.fields?.ref === 'string' && (l.fields.ref as string).startsWith(entryRef));
-      expect(mine.map((l) => `${l.event} ${l.fields!.ref}`).slice(0, 4)).toEqual([`order.placed ${entryRef}`, `fill ${entryRef}`, `order.placed ${entryRef}-S`, `order.placed ${entryRef}-T`]);
+      // Entry, stop and target go out as one bracket; once the entry fills, the legs move to the levels measured from the fill.
+      expect(mine.map((l) => `${l.event} ${l.fields!.ref}`).slice(0, 4)).toEqual([`order.bracket ${entryRef}`, `fill ${entryRef}`, `order.modify ${entryRef}-S`, `order.modify ${entryRef}-T`]);
+      expect(h.repos.orders.byRef(`${entryRef}-S`)).toMatchObject({ type: 'stop', ocaGroup: entryRef, parentRef: entryRef });
+      // Nothing closing the position cancels its stop: the venue does, when the closing order fills (OCA).
+      expect(mine.filter((l) => l.event === 'order.cancel')).toEqual([]);
       expect(events(log.lines)).toContain('signal');
       expect(events(log.lines)).toContain('trade.closed');
       expect(h.repos.orders.byRef(entryRef)).toMatchObject({ status: 'filled', reason: 'entry' });
@@ -72,7 +78,7 @@ describe('supervision', () => {
       expect(failures).toBe(6);
       expect(stateOf(h, 'strategy')).toMatchObject({ state: 'stopped', failed: true, restarts: 5 });
       expect(h.app.breakers()).toMatchObject({ state: 'halted', reason: 'supervisor', detail: 'strategy kept failing: strategy bug' });
-      expect(h.core.engine.state.operatorHalt).toBe(true);
+      expect(h.core.engine.state.halt).toMatchObject({ reason: 'supervisor', detail: 'strategy kept failing: strategy bug' });
       expect(h.system.get('position')!.getSnapshot().value).toBe('flat');
       expect(alertTexts(h)).toContain('Supervisor: strategy failed repeatedly (strategy bug); trading halted, flattening');
       expect(events(log.lines)).not.toContain('supervisor.failed');
@@ -148,6 +154,31 @@ describe('connection loss', () => {
   });
 });
 
+describe('running reconciliation', () => {
+  test('when a position appears at the broker outside the bot, then a confirmed check halts entries for reconcile and the breaker shows it', async () => {
+    const { h } = await activeService();
+    try {
+      await barsUntil(h, () => h.system.get('position')!.getSnapshot().matches('flat') && h.core.engine.state.position === null && h.repos.orders.recent(1).length > 0);
+      await h.sim.placeOrder({ ref: 'MANUAL-1', action: 'buy', type: 'market', qty: 1 });
+      await h.bars(1);
+
+      // A first check only looks; a second one a moment later acts (a late execution report is not a violation).
+      for (let i = 0; i < 4 && h.core.engine.state.halt === null; i++) {
+        h.clock.increment(5_000);
+        await flush();
+        h.clock.increment(1_000);
+        await flush();
+      }
+
+      expect(h.core.engine.state.halt).toMatchObject({ reason: 'reconcile', detail: expect.stringContaining('broker position') });
+      expect(h.app.breakers()).toMatchObject({ state: 'halted', reason: 'reconcile' });
+      expect(alertTexts(h).some((t) => t.startsWith('Reconciliation:') && t.endsWith('New entries are halted until you reset.'))).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('the circuit breaker', () => {
   const TIGHT = { ...ACTIVE_MARKET, risk: { ...ACTIVE_MARKET.risk, dailyLossLimit: 5 } };
 
@@ -162,7 +193,7 @@ describe('the circuit breaker', () => {
 
       expect(result).toMatchObject({ ok: true, message: 'breaker reset (was halted)' });
       expect(h.app.breakers().state).toBe('closed');
-      expect(h.core.engine.state.sessionBlocked).toBe(false);
+      expect(h.core.engine.state.halt).toBeNull();
       expect(h.repos.breaker.recent(10).map((e) => e.kind)).toEqual(['reset', 'trip']);
       expect(alertTexts(h).some((t) => t.startsWith('Breaker HALTED: daily_loss'))).toBe(true);
     } finally {

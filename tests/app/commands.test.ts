@@ -95,21 +95,26 @@ describe('pause and resume', () => {
     expect(h.system.get('strategy')!.getSnapshot().value).toBe('ready');
   });
 
-  test('when a reconcile found the broker position changed by hand, then entries pause and a resume lifts the pause', async () => {
+  test('when a reconcile found the broker position changed by hand, then entries halt (reconcile) until a flatten and a reset', async () => {
     await start();
     await h.sim.placeOrder({ ref: 'BY-HAND', action: 'buy', type: 'market', qty: 1 });
     await h.bars(1);
     h.system.send('connection', { type: 'ReconcileRequested' });
     await flush();
-    expect(h.core.engine.state.paused).toBe(true);
-    expect(h.app.status().trading).toEqual({ kind: 'PAUSED' });
+    expect(h.core.engine.state.halt).toMatchObject({ reason: 'reconcile', detail: 'broker position 1 contracts, journal 0' });
+    expect(h.app.status().trading).toEqual({ kind: 'HALTED', reason: 'reconcile' });
 
-    const result = await h.app.resume(web);
+    const flattening = h.app.flatten(web);
+    await flush();
+    await h.bars(1);
+    expect((await flattening).ok).toBe(true);
+    expect(await h.sim.positions()).toEqual([]);
+    const result = await h.app.resetBreaker(web);
     await flush();
 
     expect(result.ok).toBe(true);
-    expect(h.core.engine.state.paused).toBe(false);
-    expect(h.app.status().trading).toEqual({ kind: 'ACTIVE' });
+    expect(h.core.engine.state.halt).toBeNull();
+    expect(h.app.status().trading).toEqual({ kind: 'PAUSED' });
   });
 });
 
@@ -126,15 +131,16 @@ describe('reset breaker', () => {
   test('when the supervisor halted trading, then reset closes the breaker, lifts the halt and records who did it', async () => {
     await start();
     await h.bars(1);
-    h.system.send('circuitBreaker', { type: 'BreakerTripped', reason: 'supervisor', time: h.core.lastBar!.time, sessionStart: h.core.engine.state.sessionStart, detail: 'position kept failing' });
+    h.core.halt('supervisor', h.core.lastBar!.time, 'position kept failing');
     await flush();
-    expect(h.core.engine.state.operatorHalt).toBe(true);
+    expect(h.core.engine.state.halt?.reason).toBe('supervisor');
+    expect(h.app.breakers().state).toBe('halted');
 
     const result = await h.app.resetBreaker(telegram);
 
     expect(result).toEqual({ ok: true, message: 'breaker reset (was halted)' });
     expect(h.app.breakers().state).toBe('closed');
-    expect(h.core.engine.state).toMatchObject({ halted: false, operatorHalt: false });
-    expect(h.repos.breaker.recent(1)[0]).toMatchObject({ kind: 'reset', reason: 'manual', detail: 'telegram:4242' });
+    expect(h.core.engine.state.halt).toBeNull();
+    expect(h.repos.breaker.recent(1)[0]).toMatchObject({ kind: 'reset', reason: 'manual', detail: 'supervisor' });
   });
 });

@@ -87,7 +87,7 @@ describe('after trading', () => {
     const position = h.app.actors().find((a) => a.id === 'position')!;
 
     expect(position.state).toMatch(/^open\.(long|short)$/);
-    expect(position.context).toMatchObject({ holding: true, qty: 1 });
+    expect(position.context).toMatchObject({ qty: 1, stopRef: expect.stringMatching(/^E\d+-S$/) });
     expect(h.app.transitions('position').at(-1)!.to).toBe(position.state);
   });
 });

@@ -92,12 +92,20 @@ describe('risk limits', () => {
     expect(findings({ risk: { takeProfitPerContract: 200 } })).toEqual([]);
   });
 
-  test('stop and target off the $1.25 tick are warned about with the rounded amount', () => {
+  test('stop and target off the $1.25 tick are warned about with the amount rounded toward the entry', () => {
     const patch = { risk: { stopLossPerContract: 201, takeProfitPerContract: 300.5 } };
 
     expect(findings(patch)).toEqual(['warning risk.stopLossPerContract', 'warning risk.takeProfitPerContract']);
-    expect(messageAt(patch, 'risk.stopLossPerContract')).toBe('$201 is not a multiple of $1.25 (one MES tick per contract); it will be rounded to 161 ticks = $201.25');
-    expect(messageAt(patch, 'risk.takeProfitPerContract')).toContain('rounded to 240 ticks = $300.00');
+    expect(messageAt(patch, 'risk.stopLossPerContract')).toBe('$201 is not a multiple of $1.25 (one MES tick per contract); it will be rounded toward the entry to 160 ticks = $200.00');
+    expect(messageAt(patch, 'risk.takeProfitPerContract')).toContain('rounded toward the entry to 240 ticks = $300.00');
+  });
+
+  test('a sub-cent commission is a warning naming the cents charged and the fix', () => {
+    expect(findings({ backtest: { commissionPerContract: 0.625 } })).toEqual(['warning backtest.commissionPerContract']);
+    expect(messageAt({ backtest: { commissionPerContract: 0.625 } }, 'backtest.commissionPerContract')).toBe(
+      '$0.625 has a fraction of a cent; money is kept in whole cents, so $0.63 per contract per side is charged. Write 0.63 to silence this',
+    );
+    expect(findings({ backtest: { commissionPerContract: 0.62 } })).toEqual([]);
   });
 
   test('more contracts than the position limit is an error', () => {

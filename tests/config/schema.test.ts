@@ -25,6 +25,7 @@ describe('defaults', () => {
       consecutiveLossLimit: 3,
       consecutiveLossPauseMinutes: 30,
       maxDrawdown: 1000,
+      drawdownReset: 'manual',
     });
     expect(config.backtest).toEqual({ slippageTicks: 1, commissionPerContract: 0.62, initialCapital: 10_000 });
     expect(config.store).toEqual({ path: 'data/quant-scalper.db' });
@@ -181,5 +182,5 @@ test('settingPaths lists every leaf setting and no sections', () => {
   expect(paths).toContain('liveConfirm');
   expect(paths).not.toContain('risk');
   expect(paths).not.toContain('trading.params');
-  expect(paths).toHaveLength(43);
+  expect(paths).toHaveLength(44);
 });

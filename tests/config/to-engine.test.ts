@@ -36,6 +36,7 @@ test('every engine setting is taken from its config field', () => {
     consecutiveLossLimit: 4,
     consecutiveLossPauseMinutes: 15,
     maxDrawdown: 2500,
+    drawdownReset: 'manual',
     slippageTicks: 2,
     commissionPerContract: 0.85,
     initialCapital: 25_000,

@@ -1,16 +1,16 @@
 import { describe, expect, test } from 'bun:test';
 import { MINUTE, nextSessionStart } from '../../src/domain/session.ts';
-import { TradingEngine, type EngineOptions } from '../../src/engine/engine.ts';
+import { TradingEngine } from '../../src/engine/engine.ts';
 import type { EngineSettings } from '../../src/engine/settings.ts';
 import { settings, T0 } from '../../src/testing/builders.ts';
 
 // T0 = Tuesday 2026-01-06 14:30 UTC, in the session that opened 2026-01-05 23:00 UTC.
 const NEXT_SESSION = nextSessionStart(T0); // 2026-01-06T23:00Z
-const engine = (s: Partial<EngineSettings> = {}, opts: EngineOptions = {}) => new TradingEngine(settings(s), opts);
+const engine = (s: Partial<EngineSettings> = {}) => new TradingEngine(settings(s));
 
 /** An engine holding a long 1 @ 5000 entered at T0 (default $0.62 commission per side). */
-function longAt5000(s: Partial<EngineSettings> = {}, opts: EngineOptions = {}): TradingEngine {
-  const e = engine(s, opts);
+function longAt5000(s: Partial<EngineSettings> = {}): TradingEngine {
+  const e = engine(s);
   e.openPosition('long', 1, 5000, T0);
   return e;
 }
@@ -58,7 +58,7 @@ describe('one decision per bar, first match wins: drawdown → daily loss → ma
     const e = longAt5000({ maxDrawdown: 300, dailyLossLimit: 200 });
     // 100 points × $5 = $500 + $0.62 below the peak, and −$500.62 for the session
     expect(e.onBarClose(T0, 4900, 'exit')).toEqual({ type: 'exit', reason: 'drawdown' });
-    expect(e.state.halted).toBe(true);
+    expect(e.state.halt).toMatchObject({ reason: 'drawdown', since: T0 });
     expect(e.tradingState(T0)).toBe('HALTED');
   });
 
@@ -66,8 +66,8 @@ describe('one decision per bar, first match wins: drawdown → daily loss → ma
     const e = longAt5000({ dailyLossLimit: 200 });
     // −50 points = −$250.62 ≤ −$200, and held 120 min
     expect(e.onBarClose(T0 + 120 * MINUTE, 4950, 'exit')).toEqual({ type: 'exit', reason: 'daily_loss' });
-    expect(e.state.sessionBlocked).toBe(true);
-    expect(e.state.halted).toBe(false);
+    expect(e.state.halt?.reason).toBe('daily_loss');
+    expect(e.tradingState(T0 + 120 * MINUTE)).toBe('REDUCING');
   });
 
   test('max hold before signal: at 120 minutes the exit is max_hold even when the strategy says exit', () => {
@@ -108,10 +108,10 @@ describe('one decision per bar, first match wins: drawdown → daily loss → ma
 });
 
 describe('blocks stop entries, never exits', () => {
-  test('paused: an entry signal is ignored, a position still exits on its signal and on max hold', () => {
+  test('paused: an entry signal is refused (EntryDenied), a position still exits on its signal and on max hold', () => {
     const flat = engine();
     flat.state.paused = true;
-    expect(flat.onBarClose(T0, 5000, 'enter_long')).toBeNull();
+    expect(flat.onBarClose(T0, 5000, 'enter_long')).toEqual({ type: 'denied', reason: 'paused' });
     expect(flat.tradingState(T0)).toBe('REDUCING');
     const held = longAt5000();
     held.state.paused = true;
@@ -124,15 +124,15 @@ describe('blocks stop entries, never exits', () => {
     expect(e.onBarClose(T0, 4975, 'none')).toEqual({ type: 'exit', reason: 'drawdown' });
     expect(e.onBarClose(T0 + MINUTE, 4975, 'none')).toEqual({ type: 'exit', reason: 'drawdown' });
     e.closePosition(4975, T0 + 2 * MINUTE, 'drawdown');
-    expect(e.onBarClose(T0 + 2 * MINUTE, 4975, 'enter_long')).toBeNull();
-    expect(e.onBarClose(T0 + 300 * MINUTE, 5100, 'enter_short')).toBeNull();
+    expect(e.onBarClose(T0 + 2 * MINUTE, 4975, 'enter_long')).toEqual({ type: 'denied', reason: 'drawdown' });
+    expect(e.onBarClose(T0 + 300 * MINUTE, 5100, 'enter_short')).toEqual({ type: 'denied', reason: 'drawdown' });
   });
 
   test('daily loss: no entries for the rest of the session, entries again in the next one', () => {
     const e = longAt5000({ dailyLossLimit: 100 });
     expect(e.onBarClose(T0, 4975, 'none')).toEqual({ type: 'exit', reason: 'daily_loss' });
     e.closePosition(4975, T0 + MINUTE, 'daily_loss');
-    expect(e.onBarClose(T0 + 60 * MINUTE, 4990, 'enter_long')).toBeNull();
+    expect(e.onBarClose(T0 + 60 * MINUTE, 4990, 'enter_long')).toEqual({ type: 'denied', reason: 'daily_loss' });
     expect(e.tradingState(T0 + 60 * MINUTE)).toBe('REDUCING');
     expect(e.onBarClose(NEXT_SESSION, 4990, 'enter_long')).toEqual({ type: 'enter', side: 'long' });
   });
@@ -145,45 +145,69 @@ describe('blocks stop entries, never exits', () => {
     }
     const lastExit = T0 + 5 * MINUTE;
     expect(e.state.streak.pauseUntil).toBe(lastExit + 30 * MINUTE);
-    expect(e.onBarClose(lastExit + 29 * MINUTE, 5000, 'enter_long')).toBeNull();
+    expect(e.onBarClose(lastExit + 29 * MINUTE, 5000, 'enter_long')).toEqual({ type: 'denied', reason: 'cooldown' });
     expect(e.onBarClose(lastExit + 30 * MINUTE, 5000, 'enter_long')).toEqual({ type: 'enter', side: 'long' });
   });
 });
 
-describe("haltScope: 'run' halts for good, 'session' until the next session", () => {
-  function haltedByDrawdown(opts: EngineOptions): TradingEngine {
-    const e = longAt5000({ maxDrawdown: 100 }, opts);
+describe('risk.drawdownReset: one rule for backtest and live', () => {
+  function haltedByDrawdown(drawdownReset: 'manual' | 'session'): TradingEngine {
+    const e = longAt5000({ maxDrawdown: 100, drawdownReset });
     e.onBarClose(T0, 4975, 'none');
     e.closePosition(4975, T0 + MINUTE, 'drawdown');
     return e;
   }
 
-  test("'session': the drawdown halt is cleared when the next session begins", () => {
-    const e = haltedByDrawdown({ haltScope: 'session' });
+  test("'session': the drawdown halt is cleared when the next session begins, and the peak is re-based", () => {
+    const e = haltedByDrawdown('session');
     e.beginBar(NEXT_SESSION - MINUTE);
-    expect(e.state.halted).toBe(true);
+    expect(e.state.halt?.reason).toBe('drawdown');
+    e.drainChanges();
     e.beginBar(NEXT_SESSION);
-    expect(e.state.halted).toBe(false);
+    expect(e.state.halt).toBeNull();
+    expect(e.state.peakEquityCents).toBe(e.state.equityCents);
     expect(e.tradingState(NEXT_SESSION)).toBe('ACTIVE');
+    expect(e.drainChanges().map((c) => c.type)).toEqual(['HaltCleared', 'SessionStarted']);
   });
 
-  test("'run' (the default, as in backtests): the halt survives the next session", () => {
-    for (const opts of [{ haltScope: 'run' } as const, {}]) {
-      const e = haltedByDrawdown(opts);
+  test("'manual' (the default): the halt survives every later session until a reset", () => {
+    for (const e of [haltedByDrawdown('manual'), (() => { const x = longAt5000({ maxDrawdown: 100 }); x.onBarClose(T0, 4975, 'none'); x.closePosition(4975, T0 + MINUTE, 'drawdown'); return x; })()]) {
       e.beginBar(NEXT_SESSION + 24 * 60 * MINUTE);
-      expect(e.state.halted).toBe(true);
+      expect(e.state.halt?.reason).toBe('drawdown');
       expect(e.tradingState(NEXT_SESSION + 24 * 60 * MINUTE)).toBe('HALTED');
+      expect(e.onBarClose(NEXT_SESSION + 24 * 60 * MINUTE, 4975, 'enter_long')).toEqual({ type: 'denied', reason: 'drawdown' });
+      e.reset(NEXT_SESSION + 24 * 60 * MINUTE + MINUTE);
+      expect(e.state.halt).toBeNull();
     }
   });
 
-  test('a halt (operator or supervisor) blocks entries until the next session only with scope session', () => {
-    const decide = (opts: EngineOptions) => {
-      const e = engine({}, opts);
+  test('a manual or supervisor halt blocks entries in this and later sessions, whatever drawdownReset says', () => {
+    for (const drawdownReset of ['manual', 'session'] as const) {
+      const e = engine({ drawdownReset });
       e.onBarClose(T0, 5000, 'none');
-      e.state.halted = true;
-      return [e.onBarClose(T0 + MINUTE, 5000, 'enter_long'), e.onBarClose(NEXT_SESSION, 5000, 'enter_long')];
-    };
-    expect(decide({ haltScope: 'session' })).toEqual([null, { type: 'enter', side: 'long' }]);
-    expect(decide({ haltScope: 'run' })).toEqual([null, null]);
+      e.trip('supervisor', T0, 'position kept failing');
+      expect([e.onBarClose(T0 + MINUTE, 5000, 'enter_long'), e.onBarClose(NEXT_SESSION, 5000, 'enter_long')]).toEqual([
+        { type: 'denied', reason: 'supervisor' },
+        { type: 'denied', reason: 'supervisor' },
+      ]);
+    }
+  });
+
+  test('a halt that needs a reset is never weakened by a later one that clears by itself', () => {
+    const e = engine({ drawdownReset: 'session' });
+    e.onBarClose(T0, 5000, 'none');
+    e.trip('manual', T0, 'operator');
+    e.trip('daily_loss', T0 + MINUTE, 'loss');
+    e.trip('store', T0 + MINUTE, 'disk full');
+    expect(e.state.halt?.reason).toBe('manual');
+  });
+
+  test('changes are announced as values, in order: Halted, then HaltCleared on reset', () => {
+    const e = haltedByDrawdown('manual');
+    const first = e.drainChanges();
+    expect(first.find((c) => c.type === 'Halted')).toMatchObject({ type: 'Halted', halt: { reason: 'drawdown', since: T0 } });
+    e.reset(T0 + 2 * MINUTE);
+    expect(e.drainChanges()).toContainEqual({ type: 'HaltCleared', reason: 'drawdown', time: T0 + 2 * MINUTE, cause: 'reset' });
+    expect(e.drainChanges()).toEqual([]);
   });
 });

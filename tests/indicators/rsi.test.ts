@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { Rsi } from '../../src/indicators/rsi.ts';
+import { threshold } from '../../src/indicators/threshold.ts';
 
 const feed = (period: number, closes: readonly number[]) => {
   const rsi = new Rsi(period);
@@ -63,5 +64,41 @@ describe('RSI with Wilder smoothing', () => {
 
   test('a close that is not a finite number is refused', () => {
     expect(() => new Rsi(14).push(Number.NaN)).toThrow('close must be a finite number, got NaN');
+  });
+
+  describe('compare: sign(RSI − level), exactly', () => {
+    test('a first average of gains 3, losses 7 (any period) is RSI 30 exactly: a tie', () => {
+      const rsi = new Rsi(10);
+      // changes: +3 ticks, eight flat, −7 ticks
+      [5000, 5000.75, ...Array<number>(8).fill(5000.75), 4999].forEach((c) => rsi.push(c));
+      expect(rsi.value).toBe(30);
+      expect(rsi.compare(threshold(30))).toBe(0);
+      expect(rsi.compare(threshold(29.9999999))).toBe(1);
+      expect(rsi.compare(threshold(30.0000001))).toBe(-1);
+    });
+
+    test('no change at all is RSI 50: a tie with 50, above 49.5', () => {
+      const rsi = new Rsi(3);
+      [5000, 5000, 5000, 5000].forEach((c) => rsi.push(c));
+      expect(rsi.compare(threshold(50))).toBe(0);
+      expect(rsi.compare(threshold(49.5))).toBe(1);
+    });
+
+    test('after smoothing, compare agrees with the exact rational RSI of the averages', () => {
+      const rsi = new Rsi(14);
+      CLASSIC.forEach((c) => rsi.push(c));
+      // avgGain : avgLoss = 195 : 132 → RSI = 19500/327 ≈ 59.633; the averages are exact here
+      expect(rsi.compare(threshold(59.633))).toBe(1);
+      expect(rsi.compare(threshold(59.634))).toBe(-1);
+    });
+
+    test('before warm-up there is nothing to compare', () => {
+      expect(new Rsi(3).compare(threshold(50))).toBeNull();
+    });
+  });
+
+  test('a close off the tick grid is refused', () => {
+    const rsi = new Rsi(2);
+    expect(() => rsi.push(5000.1)).toThrow('close = 5000.1 is not on the 0.25 tick grid');
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'bun:test';
 import { randomWalkPrices } from '../../src/bench/zscore.ts';
 import { loadZScoreNative } from '../../src/indicators/zscore-native.ts';
 import { rollingZScoreTs } from '../../src/indicators/zscore-ts.ts';
-import { createZScore, describeZScoreImpl, rollingZScore, zscoreImpl } from '../../src/indicators/zscore.ts';
+import { rollingTickMomentsTs } from '../../src/indicators/tick-moments.ts';
+import { describeZScoreImpl, rollingTickMoments, zscoreImpl } from '../../src/indicators/zscore.ts';
 
 /**
  * Exact reference for every window: shifted two-pass with k = the window's last close,
@@ -50,33 +51,17 @@ describe('selector', () => {
     expect(line).toContain(zscoreImpl === 'native' ? 'batch native' : 'batch TypeScript');
   });
 
-  test('rollingZScore: window [1,2,3] has mean 2 and σ √(2/3), so z of 3 is 1/√(2/3)', () => {
-    const z = rollingZScore(new Float64Array([1, 2, 3, 4, 5]), 3);
-    expect([z[0], z[1]]).toEqual([Number.NaN, Number.NaN]);
-    for (const v of z.slice(2)) expect(v).toBeCloseTo(1 / Math.sqrt(2 / 3), 14);
+  test('rollingTickMoments: window of ticks [4, 8, 12] has N = 12, D = 96', () => {
+    const m = rollingTickMoments(new Float64Array([1, 2, 3]), 3);
+    expect(Array.from(m)).toEqual([Number.NaN, Number.NaN, Number.NaN, Number.NaN, 12, 96]);
   });
 
-  test('rollingZScore writes into `out` when given', () => {
-    const out = new Float64Array(5);
-    expect(rollingZScore(new Float64Array([5, 5, 5, 5, 6]), 2, out)).toBe(out);
-    expect(Array.from(out.slice(1, 4))).toEqual([0, 0, 0]);
-    expect(out[4]).toBeCloseTo(1, 14);
-  });
-
-  test('createZScore pushes like the batch path and has the ZScoreTs interface', () => {
-    const closes = randomWalkPrices(2_000, 3);
-    const batch = rollingZScore(closes, 20);
-    const live = createZScore(20);
-    expect(live.lookback).toBe(20);
-    for (let i = 0; i < closes.length; i++) {
-      const z = live.push(closes[i]!);
-      if (i < 19) expect(z).toBeNull();
-      else expect(Math.abs(z! - batch[i]!)).toBeLessThan(1e-12);
-    }
-    expect(live.count).toBe(20);
-    expect(Number.isFinite(live.mean) && Number.isFinite(live.std)).toBe(true);
-    live.reset();
-    expect(live.count).toBe(0);
+  test('rollingTickMoments writes into `out` when given and equals the TypeScript column', () => {
+    const closes = Float64Array.from(randomWalkPrices(2_000, 3), (c) => Math.round(c * 4) / 4);
+    const out = new Float64Array(4_000);
+    expect(rollingTickMoments(closes, 20, out)).toBe(out);
+    const ts = rollingTickMomentsTs(closes, 20);
+    expect(out.every((v, i) => Object.is(v, ts[i]))).toBe(true);
   });
 });
 

@@ -13,9 +13,35 @@ describe('bracketLevels: stop and target at entry ∓/± dollars / $5 points, on
     expect(bracketLevels('short', 4999.75, 200, 300)).toEqual({ stop: 5039.75, target: 4939.75 });
   });
 
-  test('a distance off the grid rounds to the nearest tick: $212 = 169.6 ticks → 170 ticks = 42.5 points', () => {
-    expect(bracketLevels('long', 5000, 212, 212)).toEqual({ stop: 4957.5, target: 5042.5 });
-    expect(bracketLevels('short', 5000, 212, 212)).toEqual({ stop: 5042.5, target: 4957.5 });
+  test('a distance off the grid rounds toward the entry: $212 = 169.6 ticks → 169 ticks = 42.25 points', () => {
+    expect(bracketLevels('long', 5000, 212, 212)).toEqual({ stop: 4957.75, target: 5042.25 });
+    expect(bracketLevels('short', 5000, 212, 212)).toEqual({ stop: 5042.25, target: 4957.75 });
+  });
+
+  test('a $203 stop risks $202.50 (162 ticks), never the $203.75 of the nearest tick', () => {
+    const long = bracketLevels('long', 5000, 203, 301);
+    const short = bracketLevels('short', 5000, 203, 301);
+    expect(long).toEqual({ stop: 4959.5, target: 5060 }); // $301 = 240.8 ticks → 240
+    expect(short).toEqual({ stop: 5040.5, target: 4940 });
+  });
+
+  test('for any dollar amount, stop risk and target reward never exceed it and miss it by less than a tick', () => {
+    for (let cents = 125; cents <= 60_000; cents += 37) {
+      const dollars = cents / 100;
+      for (const side of ['long', 'short'] as const) {
+        const { stop, target } = bracketLevels(side, 5000.25, dollars, dollars);
+        const riskCents = Math.abs(5000.25 - stop) * 500;
+        const rewardCents = Math.abs(target - 5000.25) * 500;
+        expect(riskCents).toBeLessThanOrEqual(cents);
+        expect(cents - riskCents).toBeLessThan(125);
+        expect(rewardCents).toBe(riskCents);
+        expect(side === 'long' ? stop < 5000.25 && target > 5000.25 : stop > 5000.25 && target < 5000.25).toBe(true);
+      }
+    }
+  });
+
+  test('below one tick the distance is one tick: a stop is never at the entry', () => {
+    expect(bracketLevels('long', 5000, 1, 1)).toEqual({ stop: 4999.75, target: 5000.25 });
   });
 });
 

@@ -70,6 +70,8 @@ export function backtest(overrides: Partial<BacktestResult> = {}): BacktestResul
     metrics: metrics(),
     trades: [trade(), trade({ side: 'short', exitReason: 'stop', pnlCents: -2_001, commissionCents: 124 })],
     equity: equity(3),
+    halts: [],
+    sessionsHalted: 0,
     ...overrides,
   };
 }

@@ -77,11 +77,11 @@ describe('openStore on a new file', () => {
 
   test('applies every migration and records the last version', () => {
     const store = openTracked(file);
-    expect(store.version).toBe(2);
-    expect(pragma<number>(store, 'user_version')).toBe(2);
+    expect(store.version).toBe(MIGRATIONS.length);
+    expect(pragma<number>(store, 'user_version')).toBe(MIGRATIONS.length);
     expect(tables(store)).toEqual([
       'audit', 'breaker_events', 'daily_pnl', 'facts', 'fills', 'journal_trades', 'orders', 'outbox',
-      'run_folds', 'run_grid_rows', 'run_trades', 'runs', 'sqlite_sequence', 'transitions',
+      'run_folds', 'run_grid_rows', 'run_trades', 'runs', 'sim_account', 'sim_executions', 'sim_orders', 'sqlite_sequence', 'transitions',
     ]);
   });
 

@@ -16,6 +16,7 @@ describe('inserting an order', () => {
       status: 'pending',
       filledQty: 0,
       avgFillPrice: null,
+      appliedQty: 0,
       createdAt: T0,
       updatedAt: T0,
       lastError: null,

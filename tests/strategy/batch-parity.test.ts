@@ -47,15 +47,17 @@ describe('batch (ColumnCache) and incremental instances advise the same', () => 
     });
   }
 
-  test('two batch instances of one lookback share one precomputed column', () => {
+  test('batch instances of one lookback share its precomputed columns (moments and their z), bollinger too', () => {
     const cache = new ColumnCache(series);
-    const def = getStrategy('zscore');
-    let computed = 0;
+    const computed: string[] = [];
     const spy = new ColumnCache(series);
-    spy.get = (key, compute) => cache.get(key, () => (computed++, compute()));
-    def.create(resolveParams(def, { lookback: 20, entry: 2 }), spy);
-    def.create(resolveParams(def, { lookback: 20, entry: 3 }), spy);
-    def.create(resolveParams(def, { lookback: 30 }), spy);
-    expect(computed).toBe(2);
+    spy.get = (key, compute) => cache.get(key, () => (computed.push(key), compute()));
+    const z = getStrategy('zscore');
+    const bb = getStrategy('bollinger');
+    z.create(resolveParams(z, { lookback: 20, entry: 2 }), spy);
+    z.create(resolveParams(z, { lookback: 20, entry: 3 }), spy);
+    z.create(resolveParams(z, { lookback: 30 }), spy);
+    bb.create(resolveParams(bb, { period: 20, k: 1.5 }), spy);
+    expect(computed).toEqual(['moments:20', 'moments-z:20', 'moments:30', 'moments-z:30']);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { bollingerStrategy } from '../../src/strategy/bollinger.ts';
 import { rsiStrategy } from '../../src/strategy/rsi.ts';
-import { reversionSignal } from '../../src/strategy/thresholds.ts';
+import type { Threshold } from '../../src/indicators/threshold.ts';
+import { centredLevels, reversionSignal } from '../../src/strategy/thresholds.ts';
 import { ColumnCache, type PositionState, type Signal, type StrategyDefinition, type StrategyParams } from '../../src/strategy/types.ts';
 import { zscoreStrategy } from '../../src/strategy/zscore.ts';
 import { bars } from '../../src/testing/builders.ts';
@@ -14,23 +15,36 @@ function adviceAtLast(def: StrategyDefinition, params: StrategyParams, closes: r
   return s.onBar(closes[closes.length - 1]!, position);
 }
 
+/** A compare of a known value (test values and levels are exact in binary). */
+const valueOf = (value: number | null) => (t: Threshold) => (value === null ? null : (Math.sign(value - t.value) as -1 | 0 | 1));
+
 describe('reversionSignal: the shared threshold rule', () => {
-  test('at exactly centre − entry a flat position goes long; at centre + entry short', () => {
-    expect(reversionSignal(-2, 'flat', 0, 2, 0.5)).toBe('enter_long');
-    expect(reversionSignal(2, 'flat', 0, 2, 0.5)).toBe('enter_short');
-    expect(reversionSignal(-1.999, 'flat', 0, 2, 0.5)).toBe('none');
-    expect(reversionSignal(1.999, 'flat', 0, 2, 0.5)).toBe('none');
+  const levels = centredLevels(2, 0.5);
+  test('at exactly −entry a flat position goes long; at +entry short', () => {
+    expect(reversionSignal(valueOf(-2), 'flat', levels)).toBe('enter_long');
+    expect(reversionSignal(valueOf(2), 'flat', levels)).toBe('enter_short');
+    expect(reversionSignal(valueOf(-1.999), 'flat', levels)).toBe('none');
+    expect(reversionSignal(valueOf(1.999), 'flat', levels)).toBe('none');
   });
 
-  test('a long exits at exactly centre − exit, a short at exactly centre + exit', () => {
-    expect(reversionSignal(-0.5, 'long', 0, 2, 0.5)).toBe('exit');
-    expect(reversionSignal(-0.501, 'long', 0, 2, 0.5)).toBe('none');
-    expect(reversionSignal(0.5, 'short', 0, 2, 0.5)).toBe('exit');
-    expect(reversionSignal(0.501, 'short', 0, 2, 0.5)).toBe('none');
+  test('a long exits at exactly −exit, a short at exactly +exit', () => {
+    expect(reversionSignal(valueOf(-0.5), 'long', levels)).toBe('exit');
+    expect(reversionSignal(valueOf(-0.501), 'long', levels)).toBe('none');
+    expect(reversionSignal(valueOf(0.5), 'short', levels)).toBe('exit');
+    expect(reversionSignal(valueOf(0.501), 'short', levels)).toBe('none');
   });
 
-  test('NaN (not warmed up) advises nothing in any position', () => {
-    for (const p of ['flat', 'long', 'short'] as const) expect(reversionSignal(Number.NaN, p, 0, 2, 0.5)).toBe('none');
+  test('not warmed up advises nothing in any position', () => {
+    for (const p of ['flat', 'long', 'short'] as const) expect(reversionSignal(valueOf(null), p, levels)).toBe('none');
+  });
+
+  test('centredLevels keeps the decimals as written: 0.1 is 1/10', () => {
+    expect(centredLevels(2.5, 0.1)).toEqual({
+      enterLong: { value: -2.5, p: -25n, q: 10n },
+      enterShort: { value: 2.5, p: 25n, q: 10n },
+      exitLong: { value: -0.1, p: -1n, q: 10n },
+      exitShort: { value: 0.1, p: 1n, q: 10n },
+    });
   });
 });
 
@@ -110,6 +124,22 @@ describe('rsi at its levels', () => {
     expect(adviceAtLast(rsiStrategy, { ...q, exitLevel: 30.001 }, [10, 13, 6], 'long')).toBe('none');
     expect(adviceAtLast(rsiStrategy, { ...q, exitLevel: 70 }, [10, 13, 6], 'short')).toBe('exit');
     expect(adviceAtLast(rsiStrategy, { ...q, exitLevel: 70 }, [10, 17, 14], 'short')).toBe('none');
+  });
+});
+
+describe('rsi levels are decided exactly', () => {
+  // [10, 10.5, 9.75]: changes +2, −3 ticks → RSI = 100·2/5 = 40 exactly; the textbook
+  // 100 − 100/(1 + RS) gives 39.99999999999999 in doubles and would miss the level.
+  test('RSI exactly 40 exits a long at exitLevel 40 and a short at 100 − 60', () => {
+    expect(100 - 100 / (1 + 1 / 1.5)).toBeLessThan(40);
+    expect(adviceAtLast(rsiStrategy, { period: 2, oversold: 30, overbought: 70, exitLevel: 40 }, [10, 10.5, 9.75], 'long')).toBe('exit');
+    expect(adviceAtLast(rsiStrategy, { period: 2, oversold: 30, overbought: 70, exitLevel: 60 }, [10, 10.5, 9.75], 'short')).toBe('exit');
+    expect(adviceAtLast(rsiStrategy, { period: 2, oversold: 30, overbought: 70, exitLevel: 40.000001 }, [10, 10.5, 9.75], 'long')).toBe('none');
+  });
+
+  test('RSI exactly 40 enters long at oversold 40, not at 39.999999', () => {
+    expect(adviceAtLast(rsiStrategy, { period: 2, oversold: 40, overbought: 70, exitLevel: 50 }, [10, 10.5, 9.75], 'flat')).toBe('enter_long');
+    expect(adviceAtLast(rsiStrategy, { period: 2, oversold: 39.999999, overbought: 70, exitLevel: 50 }, [10, 10.5, 9.75], 'flat')).toBe('none');
   });
 });
 

@@ -72,7 +72,7 @@ describe('statechart pages on the running service', () => {
 
     const html = await text('/statecharts/circuitBreaker');
     expect(await current(html)).toEqual(['halted']);
-    expect(html).toMatch(/<span>closed<\/span> → <span>halted<\/span><\/td><td class="sc-event">BreakerTripped<\/td>/);
+    expect(html).toMatch(/<span>closed<\/span> → <span>halted<\/span><\/td><td class="sc-event">Halted<\/td>/);
 
     const fragment = await text('/statecharts/circuitBreaker/fragment');
     expect(fragment).toContain('data-active="halted"');
@@ -84,7 +84,7 @@ describe('statechart pages on the running service', () => {
 
   test('replay steps through the recorded transitions with the state of each step highlighted', async () => {
     const recorded = statechartQueries(h).recordedTransitions('circuitBreaker', 100);
-    expect(recorded.map((r) => [r.from, r.to, r.event])).toContainEqual(['closed', 'halted', 'BreakerTripped']);
+    expect(recorded.map((r) => [r.from, r.to, r.event])).toContainEqual(['closed', 'halted', 'Halted']);
 
     for (let step = 0; step < recorded.length; step++) {
       const html = await text(`/statecharts/circuitBreaker/replay?step=${step}`);
@@ -96,7 +96,7 @@ describe('statechart pages on the running service', () => {
     }
     const trip = recorded.findIndex((r) => r.to === 'halted');
     const html = await text(`/statecharts/circuitBreaker/replay?step=${trip}`);
-    expect(html).toMatch(/<g class="sc-edge sc-edge-event sc-fired" data-edge="e\d+" data-source="closed" data-target="halted" data-event="BreakerTripped">/);
+    expect(html).toMatch(/<g class="sc-edge sc-edge-event sc-fired" data-edge="e\d+" data-source="" data-target="halted" data-event="Halted">/);
     // Without a step the replay opens on the latest one.
     expect(await current(await text('/statecharts/circuitBreaker/replay'))).toEqual([recorded.at(-1)!.to]);
   });
@@ -110,7 +110,7 @@ describe('statechart pages on the running service', () => {
     expect(body.state).toBe('halted');
     expect(body.nodes.map((n) => n.path)).toEqual(['', 'boot', 'closed', 'cooldown', 'halted']);
     expect(body.nodes.every((n) => n.box.width > 0)).toBe(true);
-    expect(body.edges).toContainEqual(expect.objectContaining({ source: 'cooldown', target: 'closed', label: 'Tick [cooldownOver]' }));
+    expect(body.edges).toContainEqual(expect.objectContaining({ source: 'cooldown', target: 'closed', label: 'CooldownEnded' }));
     const all = (await (await get('/api/statecharts')).json()) as { machines: { id: string; state: string | null }[] };
     expect(all.machines).toContainEqual({ id: 'supervisor', state: 'running' });
   });

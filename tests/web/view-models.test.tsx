@@ -101,13 +101,12 @@ describe('the market view', () => {
   });
 
   test('records each bar the source announces', () => {
-    let listener: (e: { type: string }) => void = () => {};
-    const source = { lastBar: bar(0, 1), params: { lookback: 5 }, strategyDef: { name: 'zscore' }, onRisk: (l: typeof listener) => ((listener = l), () => {}) };
+    let listener: (b: ReturnType<typeof bar>) => void = () => {};
+    const source = { lastBar: bar(0, 1), params: { lookback: 5 }, strategyDef: { name: 'zscore' }, onDecided: (l: typeof listener) => ((listener = l), () => {}) };
     const view = createMarketView({ strategy: 'zscore', params: source.params }, source);
-    source.lastBar = bar(1, 2);
-    listener({ type: 'tick' });
-    listener({ type: 'cooldown' });
-    expect(view.bars().map((b) => b.close)).toEqual([1, 2]);
+    listener(bar(1, 2));
+    listener(bar(2, 3));
+    expect(view.bars().map((b) => b.close)).toEqual([1, 2, 3]);
   });
 });
 

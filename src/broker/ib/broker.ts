@@ -1,6 +1,6 @@
 import type { Bar } from '../../domain/bar.ts';
 import type { Fill, Order, OrderRequest } from '../../domain/trading.ts';
-import type { AccountPnl, Broker, BrokerEvents, BrokerPosition, Unsubscribe } from '../port.ts';
+import type { AccountPnl, Broker, BrokerEvents, BrokerPosition, Unsubscribe, Bracket } from '../port.ts';
 import { completedBars, RealTimeBars } from './bars.ts';
 import { IbClient, type ClientListener } from './client.ts';
 import { CODES, IbBrokerError, isRetryable } from './codes.ts';
@@ -146,6 +146,16 @@ export class IbBroker implements Broker {
   async placeOrder(order: OrderRequest): Promise<void> {
     this.connectivity.requireRouting();
     this.orders.place(order);
+  }
+
+  async placeBracket(b: Bracket): Promise<void> {
+    this.connectivity.requireRouting();
+    for (const req of [b.entry, b.stop, b.target]) this.orders.place(req);
+  }
+
+  async modifyOrder(ref: string, price: number): Promise<void> {
+    this.connectivity.requireRouting();
+    this.orders.modify(ref, price);
   }
 
   async cancelOrder(ref: string): Promise<void> {

@@ -49,6 +49,18 @@ export class OrderFlow {
     api.placeOrder(t.orderId, contract, ibOrder);
   }
 
+  /** A modification in place: the same order id sent again with the new price (IB's documented way). */
+  modify(ref: string, price: number): void {
+    const t = this.tracker.get(ref);
+    if (t === undefined || t.ibOrder === undefined || t.contract === undefined) {
+      this.ctx.events.error({ code: CODES.cancelUnknown, ref, retryable: true, message: `modify: no IB order is known for ref '${ref}'` });
+      return;
+    }
+    const ibOrder = t.req?.type === 'stop' ? { ...t.ibOrder, auxPrice: price } : { ...t.ibOrder, lmtPrice: price };
+    t.ibOrder = ibOrder;
+    this.ctx.api().placeOrder(t.orderId, t.contract, ibOrder);
+  }
+
   cancel(ref: string): void {
     const t = this.tracker.get(ref);
     if (t === undefined) {

@@ -8,7 +8,8 @@ export interface Tracked {
   readonly ref: string;
   orderId: number;
   readonly req?: OrderRequest;
-  readonly ibOrder?: IbOrder;
+  /** Mutable: a modification re-sends the order with new prices under the same id. */
+  ibOrder?: IbOrder;
   readonly contract?: Contract;
   status: OrderStatus;
   filledQty: number;

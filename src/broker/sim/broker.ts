@@ -2,7 +2,7 @@ import type { Bar } from '../../domain/bar.ts';
 import type { Fill, Order, OrderRequest } from '../../domain/trading.ts';
 import type { RegimeOption } from '../../market/regimes.ts';
 import { DEFAULT_START, DEFAULT_START_PRICE } from '../../market/simulator.ts';
-import type { AccountPnl, Broker, BrokerError, BrokerEvents, BrokerPosition, Unsubscribe } from '../port.ts';
+import type { AccountPnl, Bracket, Broker, BrokerError, BrokerEvents, BrokerPosition, Unsubscribe } from '../port.ts';
 import { SimExchange, type ExchangeEvent } from './exchange.ts';
 import { checkSameMarket, SimFeed, type SimFeedOptions } from './feed.ts';
 import { parseVenueState, type InBar, type VenueStateStore } from './venue-state.ts';
@@ -144,6 +144,34 @@ export class SimBroker implements Broker {
     this.emitAll(events);
   }
 
+  /** The three orders go into the book together: the children wait (inactive) for the entry's fill. */
+  async placeBracket(b: Bracket): Promise<void> {
+    this.requireConnected('placeBracket');
+    const events: ExchangeEvent[] = [];
+    for (const req of [b.entry, b.stop, b.target]) {
+      let reject: string | undefined;
+      if (this.rejectReason !== null && this.exchange.order(req.ref) === undefined) {
+        reject = this.rejectReason;
+        this.rejectReason = null;
+      }
+      events.push(...this.exchange.place(req, reject).events);
+    }
+    this.save();
+    this.emitAll(events);
+  }
+
+  async modifyOrder(ref: string, price: number): Promise<void> {
+    this.requireConnected('modifyOrder');
+    const events = this.exchange.modify(ref, price);
+    this.save();
+    this.emitAll(events);
+  }
+
+  /** Orders placed again under a ref the venue already had (the invariant "no ref placed twice" counts these). */
+  get duplicatesRefused(): number {
+    return this.exchange.duplicatesRefused;
+  }
+
   async cancelOrder(ref: string): Promise<void> {
     this.requireConnected('cancelOrder');
     const events = this.exchange.cancel(ref);
@@ -266,7 +294,8 @@ export class SimBroker implements Broker {
   private save(): void {
     if (this.opts.venueState === undefined) return;
     try {
-      this.opts.venueState.save({ ...this.exchange.snapshot(), feed: this.feed.state(), ...(this.current === null ? {} : { inBar: this.current }) });
+      const d = this.exchange.delta();
+      this.opts.venueState.save({ ...d, account: { ...d.account, feed: this.feed.state(), ...(this.current === null ? {} : { inBar: this.current }) } });
     } catch (err) {
       this.emit('error', { code: SIM_BROKER_ERROR.storeFailed, message: `saving the sim venue state failed: ${errorText(err)}; the paper account will not survive a restart until this is fixed`, retryable: true });
     }

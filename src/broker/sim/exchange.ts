@@ -4,7 +4,7 @@ import { isOnGrid, moveCents, toCents } from '../../domain/money.ts';
 import type { Fill, Order, OrderRequest, OrderStatus } from '../../domain/trading.ts';
 import type { AccountPnl, BrokerEvents, BrokerPosition, OrderUpdate } from '../port.ts';
 import { limitFillPrice, marketFillPrice, stopFillPrice } from './fill-model.ts';
-import type { SimLot, SimVenueState } from './venue-state.ts';
+import type { SimLot, SimVenueState, VenueDelta } from './venue-state.ts';
 
 /**
  * The paper exchange: one MES account, pure and synchronous (no timers, no I/O), so the sim
@@ -31,8 +31,8 @@ export interface SimExchangeSettings {
 type EventType = 'orderStatus' | 'fill' | 'error';
 export type ExchangeEvent = { [K in EventType]: { readonly type: K; readonly payload: BrokerEvents[K] } }[EventType];
 
-/** TWS's codes, so the IB adapter and the sim read alike: 10147 the order to cancel is not found; 10148 it is already finished. */
-export const SIM_ERROR = { cancelUnknown: 10147, cancelFinished: 10148 } as const;
+/** TWS's codes, so the IB adapter and the sim read alike: 10147 the order to cancel is not found; 10148 it is already finished; 10149 an invalid modification. */
+export const SIM_ERROR = { cancelUnknown: 10147, cancelFinished: 10148, badModify: 10149 } as const;
 
 /** Executions kept for executionsSince() and snapshots. */
 export const MAX_EXECUTIONS = 10_000;
@@ -58,7 +58,12 @@ export class SimExchange {
   private nextExecId = 1;
   private nextBrokerId = 1;
   private now = 0;
+  private duplicateRefs = 0;
   private readonly commissionCents: number;
+  /** What changed since the last delta(): the venue persists only that. */
+  private readonly dirty = new Set<SimOrder>();
+  private removed: string[] = [];
+  private added: Fill[] = [];
 
   constructor(private readonly settings: SimExchangeSettings) {
     if (!(Number.isInteger(settings.slippageTicks) && settings.slippageTicks >= 0)) throw new RangeError(`slippageTicks must be a whole number ≥ 0, got ${settings.slippageTicks}`);
@@ -81,6 +86,7 @@ export class SimExchange {
     ex.nextExecId = state.nextExecId;
     ex.nextBrokerId = Math.max(ex.nextBrokerId, state.nextBrokerId);
     ex.now = state.lastBarTime ?? 0;
+    ex.duplicateRefs = state.duplicateRefs ?? 0;
     return ex;
   }
 
@@ -94,7 +100,28 @@ export class SimExchange {
       ...this.clk,
       nextExecId: this.nextExecId,
       nextBrokerId: this.nextBrokerId,
+      duplicateRefs: this.duplicateRefs,
     };
+  }
+
+  /** The changes since the last call: orders changed or dropped, new executions, and the small account part. */
+  delta(): VenueDelta {
+    const d: VenueDelta = {
+      orders: [...this.dirty].filter((o) => this.orders.get(o.ref) === o).map((o) => ({ ...o })),
+      removedOrders: this.removed,
+      executions: this.added,
+      keepExecutions: MAX_EXECUTIONS,
+      account: { lots: this.lots.map((l) => ({ ...l })), realisedCents: this.realisedCents, ...this.clk, nextExecId: this.nextExecId, nextBrokerId: this.nextBrokerId, duplicateRefs: this.duplicateRefs },
+    };
+    this.dirty.clear();
+    this.removed = [];
+    this.added = [];
+    return d;
+  }
+
+  /** Refs placed again after the venue already had them (ignored, as IB refuses a duplicate order id). */
+  get duplicatesRefused(): number {
+    return this.duplicateRefs;
   }
 
   /** Where the venue's bar clock stands: bars closed so far, the last bar's time and close. */
@@ -108,9 +135,13 @@ export class SimExchange {
    */
   place(req: OrderRequest, rejectReason?: string): { readonly order: Order; readonly events: ExchangeEvent[] } {
     const existing = this.orders.get(req.ref);
-    if (existing !== undefined) return { order: { ...existing }, events: [] };
+    if (existing !== undefined) {
+      this.duplicateRefs++;
+      return { order: { ...existing }, events: [] };
+    }
     const o: SimOrder = { ...req, status: 'submitted', filledQty: 0, avgFillPrice: null, brokerId: this.nextBrokerId++ };
     this.orders.set(o.ref, o);
+    this.touch(o);
     const events: ExchangeEvent[] = [];
     const problem = rejectReason ?? this.validate(req);
     if (problem !== null) {
@@ -125,6 +156,17 @@ export class SimExchange {
     }
     this.trimFinished();
     return { order: { ...o }, events };
+  }
+
+  /** Moves a working stop or limit to `price`; the order keeps its ref, place in the book and OCA group. */
+  modify(ref: string, price: number): ExchangeEvent[] {
+    const o = this.orders.get(ref);
+    if (o === undefined) return [{ type: 'error', payload: { code: SIM_ERROR.cancelUnknown, ref, retryable: false, message: `modify: no order with ref '${ref}'` } }];
+    if (!isWorking(o.status)) return [{ type: 'error', payload: { code: SIM_ERROR.cancelFinished, ref, retryable: false, message: `modify: order '${ref}' is already ${o.status}` } }];
+    if (o.type === 'market' || !(price > 0) || !isOnGrid(price)) return [{ type: 'error', payload: { code: SIM_ERROR.badModify, ref, retryable: false, message: `modify: '${ref}' is a ${o.type} order; a new price must be a positive price on the ${MES.tickSize} grid, got ${price}` } }];
+    o.price = price;
+    this.touch(o);
+    return [this.statusEvent(o)];
   }
 
   cancel(ref: string): ExchangeEvent[] {
@@ -231,10 +273,12 @@ export class SimExchange {
     const fill: Fill = { orderRef: o.ref, execId: `sim-${this.nextExecId++}`, action: o.action, qty: o.qty, price, time: this.now, commissionCents: this.commissionCents * o.qty };
     this.book(fill);
     this.executions.push(fill);
+    this.added.push({ ...fill });
     if (this.executions.length > MAX_EXECUTIONS + TRIM_SLACK) this.executions = this.executions.slice(-MAX_EXECUTIONS);
     o.filledQty = o.qty;
     o.avgFillPrice = price;
     o.status = 'filled';
+    this.touch(o);
     this.working.delete(o);
     // The fill first, so a listener knows the price before it sees the order finished.
     events.push({ type: 'fill', payload: { ...fill } }, this.statusEvent(o));
@@ -242,6 +286,7 @@ export class SimExchange {
       if (o.ocaGroup !== undefined && s.ocaGroup === o.ocaGroup) this.finish(s, 'cancelled', `OCA group '${o.ocaGroup}': '${o.ref}' filled`, events);
       else if (s.parentRef === o.ref && s.status === 'pending') {
         s.status = 'submitted';
+        this.touch(s);
         events.push(this.statusEvent(s));
       }
     }
@@ -267,9 +312,14 @@ export class SimExchange {
   private finish(o: SimOrder, status: 'cancelled', message: string, events: ExchangeEvent[]): void {
     if (!isWorking(o.status)) return;
     o.status = status;
+    this.touch(o);
     this.working.delete(o);
     events.push(this.statusEvent(o, message));
     for (const c of [...this.working]) if (c.parentRef === o.ref) this.finish(c, status, `parent '${o.ref}' ${status}`, events);
+  }
+
+  private touch(o: SimOrder): void {
+    this.dirty.add(o);
   }
 
   private statusEvent(o: SimOrder, message?: string): ExchangeEvent {
@@ -285,6 +335,7 @@ export class SimExchange {
       if (excess <= 0) break;
       if (!isWorking(o.status)) {
         this.orders.delete(ref);
+        this.removed.push(ref);
         excess--;
       }
     }

@@ -45,6 +45,8 @@ export interface SimVenueState {
   readonly lastPrice: number | null;
   readonly nextExecId: number;
   readonly nextBrokerId: number;
+  /** Orders placed under a ref the venue already had (refused); absent in older saves. */
+  readonly duplicateRefs?: number;
   /** Set by SimBroker; absent when the exchange is driven by someone else (e.g. a test). */
   readonly feed?: SimFeedState;
   /** A bar whose phases had started when this was saved: a restart finishes it instead of skipping it. */
@@ -57,21 +59,50 @@ export interface InBar {
   readonly done: 'open' | 'range';
 }
 
+/** The small part of the state, rewritten whole at every save. */
+export type VenueAccount = Omit<SimVenueState, 'version' | 'orders' | 'executions'>;
+
+/**
+ * What changed since the last save: a save writes only this, so its cost does not grow with the
+ * account's history (orders and executions are rows of their own).
+ */
+export interface VenueDelta {
+  /** Orders placed or changed, in placement order. */
+  readonly orders: readonly Order[];
+  /** Finished orders dropped from the venue's memory. */
+  readonly removedOrders: readonly string[];
+  /** New executions, oldest first. */
+  readonly executions: readonly Fill[];
+  /** How many of the newest executions to keep. */
+  readonly keepExecutions: number;
+  readonly account: VenueAccount;
+}
+
 /** Where the sim venue keeps its state between runs; the service backs it with SQLite. */
 export interface VenueStateStore {
   load(): SimVenueState | null;
-  save(state: SimVenueState): void;
+  save(delta: VenueDelta): void;
 }
 
-/** An in-memory store that copies through JSON, so tests see exactly what a database row would hold. */
+/** Applies a delta to a whole state (the in-memory store, and tests). */
+export function applyDelta(state: SimVenueState | null, d: VenueDelta): SimVenueState {
+  const orders = new Map((state?.orders ?? []).map((o) => [o.ref, o]));
+  for (const ref of d.removedOrders) orders.delete(ref);
+  for (const o of d.orders) orders.set(o.ref, o);
+  const executions = [...(state?.executions ?? []), ...d.executions].slice(-d.keepExecutions);
+  return { version: 1, orders: [...orders.values()], executions, ...d.account };
+}
+
+/** An in-memory store that copies through JSON, so tests see exactly what database rows would hold. */
 export function memoryVenueStore(initial: SimVenueState | null = null): VenueStateStore & { readonly saved: () => SimVenueState | null } {
   let json = initial === null ? null : JSON.stringify(initial);
+  const read = () => (json === null ? null : (JSON.parse(json) as SimVenueState));
   return {
-    load: () => (json === null ? null : (JSON.parse(json) as SimVenueState)),
-    save: (state) => {
-      json = JSON.stringify(state);
+    load: read,
+    save: (delta) => {
+      json = JSON.stringify(applyDelta(read(), JSON.parse(JSON.stringify(delta)) as VenueDelta));
     },
-    saved: () => (json === null ? null : (JSON.parse(json) as SimVenueState)),
+    saved: read,
   };
 }
 
@@ -107,6 +138,7 @@ const StateSchema = v.object({
   lastPrice: v.nullable(num),
   nextExecId: int,
   nextBrokerId: int,
+  duplicateRefs: v.optional(int),
   feed: v.optional(
     v.object({ seed: num, regime: v.picklist(REGIME_OPTIONS), startPrice: num, barMinutes: int, start: num, nextBarIndex: v.pipe(int, v.minValue(0)) }),
   ),

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations.ts';
+import type { Migration } from '../migration.ts';
 
 /**
  * Research runs (backtest, grid search, walk-forward) kept so the dashboard can list and show them.

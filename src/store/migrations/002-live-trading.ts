@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations.ts';
+import type { Migration } from '../migration.ts';
 
 /**
  * The live trading journal: the facts the service reloads on boot and reconciles with the broker

@@ -64,7 +64,7 @@ function tradeOnExchange(series: BarSeries, strategy: StrategyDefinition, s: Eng
     for (const e of ex.rangePhase(bar)) if (e.type === 'fill') onFill(e.payload);
     ex.closePhase(bar);
     const decision = engine.onBarClose(bar.time, bar.close, advisor.onBar(bar.close, engine.positionState));
-    if (decision === null || i === last) continue;
+    if (decision === null || decision.type === 'denied' || i === last) continue;
     n++;
     if (decision.type === 'enter') place({ ref: `entry-${n}`, action: entryAction(decision.side), type: 'market', qty: engine.qty, reason: 'entry' });
     // In the bracket's OCA group, so the exit filling at the open cancels the stop and target.
