@@ -22,7 +22,7 @@ export function foldWarnings(
   }
   const trades = fold.testMetrics?.trades ?? 0;
   if (trades < minTrades) out.push(`fold ${fold.fold}: test part has ${trades} trade${trades === 1 ? '' : 's'} (< ${minTrades}, the minimum used in training)`);
-  if (fold.testHalted) out.push(`fold ${fold.fold}: a drawdown halt stopped trading before the test part ended`);
+  if (fold.testHalted) out.push(`fold ${fold.fold}: a halt stopped trading before the test part ended`);
   else if (fold.testSessionsHalted > 0) out.push(`fold ${fold.fold}: halts refused entries in ${fold.testSessionsHalted} test session${fold.testSessionsHalted === 1 ? '' : 's'}`);
   return out;
 }

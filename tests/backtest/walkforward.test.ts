@@ -94,7 +94,7 @@ describe('walk-forward', () => {
     expect(foldWarnings(ok, 'sharpe', 30)).toEqual([]);
     expect(foldWarnings({ ...ok, testMetrics: m }, 'netPnl', 30)).toEqual(['fold 2: test part has 3 trades (< 30, the minimum used in training)']);
     expect(foldWarnings({ ...ok, testSessions: 1 }, 'netPnl', 30)).toEqual([]);
-    expect(foldWarnings({ ...ok, testHalted: true }, 'sharpe', 30)).toEqual(['fold 2: a drawdown halt stopped trading before the test part ended']);
+    expect(foldWarnings({ ...ok, testHalted: true }, 'sharpe', 30)).toEqual(['fold 2: a halt stopped trading before the test part ended']);
   });
 
   test('too many folds for the data is a clear error', async () => {

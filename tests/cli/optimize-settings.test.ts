@@ -86,3 +86,31 @@ describe('bun run optimize --search', () => {
     expectUsageError(await runCli('optimize', ['--search', 'genetic', '--days', '1', '--json', '--no-save']), "--search must be one of grid, random, tpe, got 'genetic'");
   }, 60_000);
 });
+
+describe('halts in the research commands', () => {
+  type Doc = { halted: boolean; sessionsHalted: number; halts: { time: string; reason: string; detail: string; clearedAt: string | null }[] };
+  test('backtest --json lists the halt with ISO times; a session reset clears it at the next session', async () => {
+    const manual = onlyJson<Doc>(await runCli('backtest', ['--days', '10', '--set', 'risk.maxDrawdown=300', '--json', '--no-save']));
+    expect(manual.halted).toBe(true);
+    expect(manual.halts).toHaveLength(1);
+    expect(manual.halts[0]).toMatchObject({ reason: 'drawdown', clearedAt: null });
+    expect(manual.halts[0]!.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\.000Z$/);
+    expect(manual.halts[0]!.detail).toMatch(/below peak/);
+    const session = onlyJson<Doc>(await runCli('backtest', ['--days', '10', '--set', 'risk.maxDrawdown=300', '--set', 'risk.drawdownReset=session', '--json', '--no-save']));
+    expect(session.halts.length).toBeGreaterThan(1);
+    expect(session.halts[0]!.clearedAt).not.toBeNull();
+    expect(session.sessionsHalted).toBeGreaterThanOrEqual(session.halts.length);
+  }, 60_000);
+
+  test('optimize flags halted sets in --json and with H in the table', async () => {
+    const args = ['--grid', 'risk.maxDrawdown=300,100000', '--days', '10', '--min-trades', '1', '--workers', '2', '--no-save'];
+    const doc = onlyJson<GridDoc>(await runCli('optimize', [...args, '--json']));
+    const byLimit = (v: number) => doc.results.find((r) => r.params['risk.maxDrawdown'] === v)!;
+    expect(byLimit(300).halted).toBe(true);
+    expect(byLimit(300).sessionsHalted).toBeGreaterThan(0);
+    expect(byLimit(100000).halted).toBe(false);
+    const text = await runCli('optimize', args);
+    expect(text.stdout).toMatch(/^\S+ H +.*risk\.maxDrawdown=300 /m);
+    expect(text.stdout).toContain('1 halted before the data ended (marked H)');
+  }, 60_000);
+});
