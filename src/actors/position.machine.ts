@@ -58,7 +58,6 @@ type Refs = Omit<PositionContext, 'ackTimeoutMs'>;
 const EMPTY: Refs = { side: null, qty: 0, entryRef: null, stopRef: null, targetRef: null, exitRef: null, exitReason: null, bracketFilling: false };
 
 type Filled = Extract<PositionEvent, { type: 'OrderFilled' }>;
-type Updated = Extract<PositionEvent, { type: 'OrderUpdated' }>;
 const ended = (u: OrderUpdate) => u.status === 'rejected' || u.status === 'cancelled';
 /** The position is gone: the fill closed all of it. */
 const closedAll = ({ event }: { event: Filled }) => event.effect.kind === 'closed' && event.effect.rest === null;
@@ -180,13 +179,13 @@ export const positionMachine = setup({
           ],
         },
         OrderFilled: [
-          { guard: 'closedAll', target: 'flat', actions: { type: 'closedPosition', params: ({ event }) => event as Filled } },
+          { guard: 'closedAll', target: 'flat', actions: { type: 'closedPosition', params: ({ event }) => event } },
           {
             guard: 'closedPart',
             actions: [
-              { type: 'closedPosition', params: ({ event }) => event as Filled },
-              assign(({ event }) => ({ qty: restQty(event as Filled), bracketFilling: false })),
-              { type: 'alert', params: ({ event }) => ({ message: `part of the position closed by ${(event as Filled).fill.orderRef}; ${restQty(event as Filled)} contract(s) remain open` }) },
+              { type: 'closedPosition', params: ({ event }) => event },
+              assign(({ event }) => ({ qty: restQty(event), bracketFilling: false })),
+              { type: 'alert', params: ({ event }) => ({ message: `part of the position closed by ${event.fill.orderRef}; ${restQty(event)} contract(s) remain open` }) },
             ],
           },
         ],
@@ -195,12 +194,12 @@ export const positionMachine = setup({
     exiting: {
       on: {
         OrderFilled: [
-          { guard: 'closedAll', target: 'flat', actions: { type: 'closedPosition', params: ({ event }) => event as Filled } },
-          { guard: 'closedPart', actions: [{ type: 'closedPosition', params: ({ event }) => event as Filled }, assign(({ event }) => ({ qty: restQty(event as Filled) }))] },
+          { guard: 'closedAll', target: 'flat', actions: { type: 'closedPosition', params: ({ event }) => event } },
+          { guard: 'closedPart', actions: [{ type: 'closedPosition', params: ({ event }) => event }, assign(({ event }) => ({ qty: restQty(event) }))] },
         ],
         // The exit ended unfilled (rejected, or cancelled from outside): the stop is still working.
         OrderUpdated: {
-          guard: ({ context, event }) => (event as Updated).update.ref === context.exitRef && ended((event as Updated).update),
+          guard: ({ context, event }) => event.update.ref === context.exitRef && ended(event.update),
           target: 'open',
           actions: [{ type: 'alert', params: ({ context }) => ({ message: `exit ${context.exitRef} did not fill; the position keeps its stop` }) }, assign({ exitRef: null, exitReason: null }), 'requestReconcile'],
         },
@@ -217,7 +216,7 @@ export const positionMachine = setup({
         Flatten: {},
         // The flatten confirms with the broker itself; a reconcile result must not abandon it.
         Reconciled: {},
-        OrderFilled: { actions: { type: 'closedPosition', params: ({ event }) => event as Filled } },
+        OrderFilled: { actions: { type: 'closedPosition', params: ({ event }) => event } },
       },
       invoke: {
         src: 'flatten',

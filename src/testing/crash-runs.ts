@@ -37,6 +37,7 @@ function start(config: string, env: Record<string, string> = {}): ChildService {
 
 /** Runs a fresh service for `ms`, listing every crash point it passed ("k name" per line). */
 export async function listPoints(dir: string, ms: number): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
   const file = join(dir, 'points.txt');
   writeFileSync(file, '');
   const child = start(crashConfig(dir), { QS_CRASH_POINTS: file });

@@ -84,23 +84,33 @@ export interface VenueStateStore {
   save(delta: VenueDelta): void;
 }
 
-/** Applies a delta to a whole state (the in-memory store, and tests). */
-export function applyDelta(state: SimVenueState | null, d: VenueDelta): SimVenueState {
-  const orders = new Map((state?.orders ?? []).map((o) => [o.ref, o]));
-  for (const ref of d.removedOrders) orders.delete(ref);
-  for (const o of d.orders) orders.set(o.ref, o);
-  const executions = [...(state?.executions ?? []), ...d.executions].slice(-d.keepExecutions);
-  return { version: 1, orders: [...orders.values()], executions, ...d.account };
-}
-
-/** An in-memory store that copies through JSON, so tests see exactly what database rows would hold. */
+/**
+ * An in-memory store that copies through JSON, so tests see exactly what database rows would hold.
+ * Like the SQLite store it applies each delta in place, so a save costs what changed, not the history.
+ */
 export function memoryVenueStore(initial: SimVenueState | null = null): VenueStateStore & { readonly saved: () => SimVenueState | null } {
-  let json = initial === null ? null : JSON.stringify(initial);
-  const read = () => (json === null ? null : (JSON.parse(json) as SimVenueState));
+  const copy = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+  let account: VenueAccount | null = null;
+  const orders = new Map<string, Order>();
+  let executions: Fill[] = [];
+  if (initial !== null) {
+    const { version: _v, orders: o, executions: e, ...rest } = copy(initial);
+    account = rest;
+    for (const order of o) orders.set(order.ref, order);
+    executions = [...e];
+  }
+  const read = (): SimVenueState | null => (account === null ? null : copy({ version: 1 as const, orders: [...orders.values()], executions, ...account }));
   return {
     load: read,
     save: (delta) => {
-      json = JSON.stringify(applyDelta(read(), JSON.parse(JSON.stringify(delta)) as VenueDelta));
+      const d = copy(delta);
+      for (const ref of d.removedOrders) orders.delete(ref);
+      for (const o of d.orders) orders.set(o.ref, o);
+      if (d.executions.length > 0) {
+        executions.push(...d.executions);
+        if (executions.length > d.keepExecutions) executions = executions.slice(-d.keepExecutions);
+      }
+      account = d.account;
     },
     saved: read,
   };
