@@ -5,8 +5,37 @@ export type { Metrics, EquityPoint, Params, Objective } from '../backtest/types.
 export type { RunKind, RunSummary, StoredFold, StoredGridRow, StoredRun, StoredTrade } from '../store/runs.ts';
 export { downsampleEquity, MAX_EQUITY_POINTS } from '../store/runs.ts';
 
-/** The research half of the store: what the dashboard's backtest pages read. */
-export type ResearchStore = Pick<Repositories, 'runs'>;
+/** The research half of the store: what the dashboard's backtest pages read; with the audit table, label and delete are recorded there. */
+export type ResearchStore = Pick<Repositories, 'runs'> & Partial<Pick<Repositories, 'audit'>>;
+
+export interface ResearchChange {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/** Who asked, for the audit table (never a token). */
+export interface ResearchSource {
+  readonly channel: 'web' | 'telegram' | 'cli';
+  readonly principal: string;
+}
+
+function audited(repos: ResearchStore, now: () => number, source: ResearchSource, command: string, args: Record<string, unknown>, result: ResearchChange): ResearchChange {
+  repos.audit?.append({ time: now(), source: source.channel, principal: source.principal, command, args, ok: result.ok, result });
+  return result;
+}
+
+/** Sets or clears a run's label (its note). */
+export function labelRun(repos: ResearchStore, now: () => number, source: ResearchSource, id: number, label: string): ResearchChange {
+  const note = label.trim() === '' ? null : label.trim();
+  const ok = repos.runs.setNote(id, note);
+  return audited(repos, now, source, 'labelRun', { id, label: note }, ok ? { ok, message: note === null ? `run #${id}: label cleared` : `run #${id} labelled` } : { ok, message: `no stored run #${id}` });
+}
+
+/** Deletes a run with its trades, grid rows and folds. */
+export function deleteRun(repos: ResearchStore, now: () => number, source: ResearchSource, id: number): ResearchChange {
+  const ok = repos.runs.deleteRun(id);
+  return audited(repos, now, source, 'deleteRun', { id }, ok ? { ok, message: `run #${id} deleted` } : { ok, message: `no stored run #${id}` });
+}
 
 export interface RunPage {
   readonly total: number;
@@ -36,9 +65,11 @@ export function folds(repos: ResearchStore, id: number): StoredFold[] {
   return repos.runs.getFolds(id);
 }
 
-/** The functions above bound to one store, as the dashboard (and a facade) would hold them. */
-export function createResearch(repos: ResearchStore) {
+/** The functions above bound to one store, as the dashboard (and a facade) would hold them. `now` stamps the audit rows. */
+export function createResearch(repos: ResearchStore, now: () => number = Date.now) {
   return {
+    labelRun: (source: ResearchSource, id: number, label: string) => labelRun(repos, now, source, id, label),
+    deleteRun: (source: ResearchSource, id: number) => deleteRun(repos, now, source, id),
     listRuns: (page: { limit: number; offset: number; kind?: RunKind }) => listRuns(repos, page),
     getRun: (id: number) => getRun(repos, id),
     runTrades: (id: number, page: { limit: number; offset: number; fold?: number }) => runTrades(repos, id, page),

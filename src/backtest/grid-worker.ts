@@ -1,24 +1,40 @@
 /// <reference lib="webworker" />
-import { gridEvaluator, type GridJob } from './grid-job.ts';
-import type { Params } from './types.ts';
+import type { BarSeries } from '../domain/bar.ts';
+import { gridEvaluator, type GridJob, type Trial, type TrialResult } from './grid-job.ts';
 
-/** Worker side of the grid search: receives the job once, then parameter sets one at a time. */
+/**
+ * Worker side of the grid pool. It keeps the bars it was sent (by id) and the evaluator of the
+ * current job across calls, so a later grid call or walk-forward fold on the same bars costs
+ * neither a copy nor a cold start.
+ */
 declare const self: Worker;
 
-type Message = { type: 'job'; job: GridJob } | { type: 'task'; index: number; params: Params };
+export type ToWorker =
+  | { type: 'series'; id: number; series: BarSeries }
+  | { type: 'job'; id: number; seriesId: number; job: Omit<GridJob, 'series'> }
+  | { type: 'task'; jobId: number; index: number; trial: Trial };
 
-let evaluate: ((params: Params) => unknown) | null = null;
+export type FromWorker = { type: 'result'; index: number; result: TrialResult } | { type: 'error'; index: number; message: string };
 
-self.onmessage = (event: MessageEvent<Message>) => {
+const seriesById = new Map<number, BarSeries>();
+let current: { id: number; evaluate: (t: Trial) => TrialResult } | null = null;
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
+  if (msg.type === 'series') {
+    seriesById.set(msg.id, msg.series);
+    return;
+  }
   if (msg.type === 'job') {
-    evaluate = gridEvaluator(msg.job);
+    const series = seriesById.get(msg.seriesId);
+    if (!series) throw new Error(`grid worker has no series #${msg.seriesId}`);
+    current = { id: msg.id, evaluate: gridEvaluator({ ...msg.job, series }) };
     return;
   }
   try {
-    if (!evaluate) throw new Error('grid worker received a task before its job');
-    self.postMessage({ type: 'result', index: msg.index, metrics: evaluate(msg.params) });
+    if (!current || current.id !== msg.jobId) throw new Error('grid worker received a task before its job');
+    self.postMessage({ type: 'result', index: msg.index, result: current.evaluate(msg.trial) } satisfies FromWorker);
   } catch (e) {
-    self.postMessage({ type: 'error', index: msg.index, message: e instanceof Error ? e.message : String(e) });
+    self.postMessage({ type: 'error', index: msg.index, message: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
   }
 };

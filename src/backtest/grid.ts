@@ -16,7 +16,7 @@ export function expandGrid(grid: Readonly<Record<string, readonly number[]>>, de
  * rank null and go last; an objective that is undefined for a set (null) sorts after every number;
  * ties keep the grid order, so the ranking is deterministic.
  */
-export function rankRows(results: ReadonlyArray<{ params: Params; metrics: Metrics }>, objective: Objective, minTrades: number): GridRow[] {
+export function rankRows(results: ReadonlyArray<{ params: Params; metrics: Metrics; halted?: boolean; sessionsHalted?: number }>, objective: Objective, minTrades: number): GridRow[] {
   const indexed = results.map((r, i) => ({ ...r, i }));
   const eligible = indexed.filter((r) => r.metrics.trades >= minTrades);
   const rest = indexed.filter((r) => r.metrics.trades < minTrades);
@@ -28,8 +28,17 @@ export function rankRows(results: ReadonlyArray<{ params: Params; metrics: Metri
     if (y === null) return -1;
     return y - x || a.i - b.i;
   });
-  return [
-    ...eligible.map((r, k) => ({ params: r.params, metrics: r.metrics, rank: k + 1 })),
-    ...rest.map((r) => ({ params: r.params, metrics: r.metrics, rank: null })),
-  ];
+  const row = (r: (typeof indexed)[number], rank: number | null): GridRow => ({ params: r.params, metrics: r.metrics, rank, halted: r.halted ?? false, sessionsHalted: r.sessionsHalted ?? 0 });
+  return [...eligible.map((r, k) => row(r, k + 1)), ...rest.map((r) => row(r, null))];
+}
+
+/** A grid key with a dot is a setting path (`risk.stopLossPerContract`); the others are strategy parameters. */
+export const isSettingPath = (key: string): boolean => key.includes('.');
+
+/** A grid point's strategy parameters and its setting overrides. */
+export function splitPoint(point: Params): { params: Params; settings: Params } {
+  const params: Record<string, number> = {};
+  const settings: Record<string, number> = {};
+  for (const [k, v] of Object.entries(point)) (isSettingPath(k) ? settings : params)[k] = v;
+  return { params, settings };
 }

@@ -31,7 +31,7 @@ export function backtestJson(r: BacktestResult) {
 export function gridJson(run: RunInfo & { objective: string; minTrades: number; grid: Record<string, readonly number[]> }, rows: readonly GridRow[]) {
   return {
     run: { ...runJson(run), objective: run.objective, minTrades: run.minTrades, grid: run.grid, sets: rows.length },
-    results: rows.map((r) => ({ rank: r.rank, params: r.params, metrics: r.metrics })),
+    results: rows.map((r) => ({ rank: r.rank, params: r.params, metrics: r.metrics, halted: r.halted ?? false, sessionsHalted: r.sessionsHalted ?? 0 })),
   };
 }
 
@@ -45,6 +45,10 @@ export function walkForwardJson(run: RunInfo & { objective: string; folds: numbe
       params: f.params,
       trainMetrics: f.trainMetrics,
       testMetrics: f.testMetrics,
+      testSessions: f.testSessions ?? 0,
+      halted: f.testHalted ?? false,
+      sessionsHalted: f.testSessionsHalted ?? 0,
+      warnings: f.warnings ?? [],
     })),
     aggregate: { metrics: aggregate.metrics, trades: aggregate.trades.map(tradeJson) },
   };
@@ -91,7 +95,7 @@ export function formatBacktest(r: BacktestResult): string {
 
 export function formatGrid(rows: readonly GridRow[], limit = 20): string {
   const shown = rows.slice(0, limit);
-  const body = shown.map((r) => [r.rank === null ? '—' : String(r.rank), formatParams(r.params), String(r.metrics.trades), money(r.metrics.netPnl), num(r.metrics.sharpe), num(r.metrics.sortino), num(r.metrics.profitFactor), money(r.metrics.expectancy), money(r.metrics.maxDrawdown)]);
+  const body = shown.map((r) => [`${r.rank === null ? '—' : String(r.rank)}${r.halted ? ' H' : ''}`, formatParams(r.params), String(r.metrics.trades), money(r.metrics.netPnl), num(r.metrics.sharpe), num(r.metrics.sortino), num(r.metrics.profitFactor), money(r.metrics.expectancy), money(r.metrics.maxDrawdown)]);
   const more = rows.length > limit ? `\n… ${rows.length - limit} more (use --json or --top)` : '';
   return table(['Rank', 'Params', 'Trades', 'Net P&L', 'Sharpe', 'Sortino', 'PF', 'Expect.', 'Max DD'], body) + more + '\n';
 }
@@ -103,6 +107,8 @@ export function formatFolds(folds: readonly WalkForwardFold[]): string {
     formatParams(f.params),
     f.trainMetrics ? `${f.trainMetrics.trades} / ${num(f.trainMetrics.sharpe)} / ${money(f.trainMetrics.netPnl)}` : '—',
     f.testMetrics ? `${f.testMetrics.trades} / ${num(f.testMetrics.sharpe)} / ${money(f.testMetrics.netPnl)}` : '—',
+    `${f.testSessions ?? '—'}${f.testHalted ? ' H' : ''}${f.testSessionsHalted ? ` (${f.testSessionsHalted} halted)` : ''}`,
+    (f.warnings ?? []).length > 0 ? '!' : '',
   ]);
-  return table(['Fold', 'Test period', 'Chosen params', 'Train trades/Sharpe/P&L', 'Test trades/Sharpe/P&L'], body) + '\n';
+  return table(['Fold', 'Test period', 'Chosen params', 'Train trades/Sharpe/P&L', 'Test trades/Sharpe/P&L', 'Sessions', 'Warn'], body) + '\n';
 }

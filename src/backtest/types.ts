@@ -61,11 +61,19 @@ export interface BacktestResult {
 
 export type Objective = 'sharpe' | 'sortino' | 'netPnl' | 'profitFactor' | 'expectancy';
 
-/** One parameter set of a grid search. `rank` is null when it had fewer trades than the minimum. */
+/**
+ * One parameter set of a grid search. `rank` is null when it had fewer trades than the minimum.
+ * `params` holds the strategy parameters and any setting the grid varied, by its path
+ * (`risk.stopLossPerContract`).
+ */
 export interface GridRow {
   readonly params: Params;
   readonly metrics: Metrics;
   readonly rank: number | null;
+  /** A drawdown halt stopped this set's trading for the rest of the run (absent: not known, runs saved before halts were reported). */
+  readonly halted?: boolean;
+  /** Sessions in which a halt refused this set's entries. */
+  readonly sessionsHalted?: number;
 }
 
 export interface WalkForwardFold {
@@ -77,4 +85,10 @@ export interface WalkForwardFold {
   readonly trainMetrics: Metrics | null;
   readonly testMetrics: Metrics | null;
   readonly testTrades: readonly Trade[];
+  /** Sessions in the test part, and halts there. */
+  readonly testSessions?: number;
+  readonly testHalted?: boolean;
+  readonly testSessionsHalted?: number;
+  /** Why this fold's figures should not be trusted (too few sessions or trades, nothing chosen). */
+  readonly warnings?: readonly string[];
 }

@@ -1,5 +1,3 @@
-import { expandGrid } from '../backtest/grid.ts';
-import { gridSearch } from '../backtest/grid-search.ts';
 import { runBacktest } from '../backtest/run.ts';
 import type { BarSeries } from '../domain/bar.ts';
 import { DEFAULT_ENGINE_SETTINGS } from '../engine/settings.ts';
@@ -32,20 +30,4 @@ export function benchBacktest(opts: { bars?: number; runs?: number } = {}): { ba
     trades = res.trades.length;
   }
   return { backtestBarsPerSec: series.length / (median(times) / 1000), bars: series.length, trades };
-}
-
-/** 125 parameter sets over a year of bars (~350,000): in this thread vs on Workers. */
-export async function benchGrid(opts: { bars?: number; workers?: number } = {}): Promise<{ gridSeconds: number; gridSerialSeconds: number; gridWorkerSpeedup: number; gridWorkers: number; sets: number; bars: number }> {
-  const series = simulate(opts.bars ?? 350_000);
-  const sets = expandGrid(zscoreStrategy.defaultGrid, zscoreStrategy.defaults);
-  const job = { series, strategy: 'zscore', settings: UNHALTED, from: 0, to: series.length };
-  const workers = opts.workers ?? navigator.hardwareConcurrency;
-  await gridSearch(job, sets.slice(0, 5), { workers: 0 }); // JIT warm-up, so serial is not charged for it
-  let t0 = performance.now();
-  await gridSearch(job, sets, { workers: 0 });
-  const serial = (performance.now() - t0) / 1000;
-  t0 = performance.now();
-  await gridSearch(job, sets, { workers });
-  const parallel = (performance.now() - t0) / 1000;
-  return { gridSeconds: parallel, gridSerialSeconds: serial, gridWorkerSpeedup: serial / parallel, gridWorkers: workers, sets: sets.length, bars: series.length };
 }

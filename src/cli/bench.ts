@@ -1,4 +1,5 @@
-import { benchBacktest, benchGrid } from '../bench/backtest.ts';
+import { benchBacktest } from '../bench/backtest.ts';
+import { benchGridPool, benchWalkForward } from '../bench/grid.ts';
 import { benchFragments } from '../bench/fragments.ts';
 import { benchLiveInChild } from '../bench/live.ts';
 import { benchMarketData, marketDataRows } from '../bench/market-data.ts';
@@ -26,8 +27,10 @@ async function main(argv: string[]): Promise<number> {
 
   log('backtest: 1,000,000 bars…');
   const bt = benchBacktest(quick ? { bars: 100_000, runs: 3 } : {});
-  log('grid search: 125 sets over a year of bars, serial then on workers…');
-  const grid = await benchGrid(quick ? { bars: 35_000 } : {});
+  log('grid search: 125 sets over a year of bars, serial then on a worker pool, 3 repeats…');
+  const grid = await benchGridPool(quick ? { bars: 35_000, repeats: 1 } : {});
+  log('walk-forward: 25 sets, 1, 5 and 20 folds on the same bars…');
+  const wf = await benchWalkForward(quick ? { bars: 35_000, repeats: 1 } : {});
   log('z-score kernels…');
   const z = await benchZScore(quick ? { n: 1_000_000, runs: 3 } : {});
   const numpyNs = benchNumpyZScore(quick ? 1_000_000 : 10_000_000, 20);
@@ -42,8 +45,12 @@ async function main(argv: string[]): Promise<number> {
 
   const figures = {
     backtestBarsPerSec: Math.round(bt.backtestBarsPerSec),
-    gridSeconds: Number(grid.gridSeconds.toFixed(3)),
-    gridWorkerSpeedup: Number(grid.gridWorkerSpeedup.toFixed(2)),
+    gridSeconds: Number(grid.poolSeconds.toFixed(3)),
+    gridSerialSeconds: Number(grid.serialSeconds.toFixed(3)),
+    gridWorkerSpeedup: Number(grid.speedup.toFixed(2)),
+    gridWorkerSpeedupRange: [Number(grid.speedupMin.toFixed(2)), Number(grid.speedupMax.toFixed(2))],
+    walkForwardSeconds: Object.fromEntries(wf.rows.map((r) => [r.folds, Number(r.seconds.toFixed(3))])),
+    walkForwardFoldRatio: Number(wf.ratio.toFixed(2)),
     zscoreImpl: z.zscoreImpl,
     zscoreNativeNsPerEl: z.zscoreNativeNsPerEl,
     zscoreTsNsPerEl: z.zscoreTsNsPerEl,
@@ -68,8 +75,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const rows: string[][] = [
     ['Backtest, Z-Score, full engine path', `${fmt(bt.backtestBarsPerSec, 0)} bars/s`, `${fmt(bt.bars, 0)} bars, ${bt.trades} trades, one core`],
-    ['Grid search 125 sets, serial', `${fmt(grid.gridSerialSeconds, 3)} s`, `${fmt(grid.bars, 0)} bars`],
-    [`Grid search 125 sets, ${grid.gridWorkers} workers`, `${fmt(grid.gridSeconds, 3)} s`, `speed-up ${fmt(grid.gridWorkerSpeedup)}×`],
+    [`Grid search ${grid.sets} sets, serial`, `${fmt(grid.serialSeconds, 3)} s`, `${fmt(grid.bars, 0)} bars, median of ${grid.repeats}`],
+    [`Grid search ${grid.sets} sets, pool of ${grid.workers} workers`, `${fmt(grid.poolSeconds, 3)} s`, `speed-up ${fmt(grid.speedup)}× (${fmt(grid.speedupMin)}–${fmt(grid.speedupMax)} over ${grid.repeats} paired runs)`],
+    ...wf.rows.map((r) => [`Walk-forward ${wf.sets} sets, ${r.folds} fold${r.folds === 1 ? '' : 's'}`, `${fmt(r.seconds, 3)} s`, `${fmt(r.min, 3)}–${fmt(r.max, 3)} s, ${fmt(wf.bars, 0)} bars`]),
     ...z.rows.map((r) => [r.name, `${fmt(r.nsPerEl, 2)} ns/el`, `${fmt(r.elPerSec / 1e6, 1)} M el/s`]),
     ...(numpyNs === null ? [] : [['z-score NumPy sliding window (python3)', `${fmt(numpyNs, 2)} ns/el`, 'reference, not used']]),
     ...frag.results.map((r) => [`Dashboard ${r.name}`, `${fmt(r.p50Ms, 3)} / ${fmt(r.p99Ms, 3)} ms`, 'p50 / p99']),
@@ -85,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
     `native batch vs TypeScript batch: ${ratio(native, z.zscoreTsNsPerEl)} faster`,
     `native batch vs memory copy: ${native === null ? '—' : fmt(native / z.memcpyNsPerEl, 1)}× the copy's time`,
     `native batch vs NumPy: ${ratio(native, numpyNs)} faster`,
+    `walk-forward ${wf.rows.at(-1)!.folds} folds vs 1 fold: ${fmt(wf.ratio)}× the time`,
     `live push: ${z.zscorePushNativeNs !== null && z.zscorePushNativeNs > z.zscorePushTsNs ? 'TypeScript (a Node-API call costs more than the whole update)' : 'native'}`,
   ];
   process.stdout.write(`${table(['Benchmark', 'Result', 'Notes'], rows)}\n\n${ratios.join('\n')}\nZ-Score batch implementation in use: ${z.zscoreImpl}\n`);

@@ -4,8 +4,11 @@ import type { EquityPoint } from '../backtest/types.ts';
 export const MAX_EQUITY_POINTS = 2000;
 
 /**
- * At most `max` points: the first and the last, and between them the lowest and highest equity
- * of evenly sized buckets, so drawdown troughs and peaks survive the thinning.
+ * At most `max` points: the first and the last, and between them, per evenly sized bucket, the
+ * lowest and highest equity, the deepest drawdown from the running peak and the peak it was
+ * measured from. Peaks and troughs survive, and the drawdown recomputed from the thinned curve
+ * bottoms exactly at the full curve's maximum drawdown (the thinned running peak is never higher
+ * than the true one, and the deepest trough keeps its own peak).
  */
 export function downsampleEquity(points: readonly EquityPoint[], max = MAX_EQUITY_POINTS): EquityPoint[] {
   if (points.length <= max) return [...points];
@@ -13,18 +16,39 @@ export function downsampleEquity(points: readonly EquityPoint[], max = MAX_EQUIT
   const last = points.at(-1);
   if (!first || !last || max < 2) return first ? [first] : [];
   const inner = points.length - 2;
-  const buckets = Math.floor((max - 2) / 2);
+  const buckets = Math.max(1, Math.floor((max - 2) / 4));
   const out: EquityPoint[] = [first];
+  let peak = first.equity;
+  let peakAt = 0;
   for (let b = 0; b < buckets; b++) {
     const start = 1 + Math.floor((b * inner) / buckets);
     const end = 1 + Math.floor(((b + 1) * inner) / buckets);
+    if (end <= start) continue;
     let lo = start;
     let hi = start;
-    for (let i = start + 1; i < end; i++) {
-      if (points[i]!.equity < points[lo]!.equity) lo = i;
-      if (points[i]!.equity > points[hi]!.equity) hi = i;
+    let trough = -1;
+    let troughPeak = -1;
+    let deepest = 0;
+    for (let i = start; i < end; i++) {
+      const e = points[i]!.equity;
+      if (e < points[lo]!.equity) lo = i;
+      if (e > points[hi]!.equity) hi = i;
+      if (e > peak) {
+        peak = e;
+        peakAt = i;
+      }
+      if (peak - e > deepest) {
+        deepest = peak - e;
+        trough = i;
+        troughPeak = peakAt;
+      }
     }
-    for (const i of lo === hi ? [lo] : [Math.min(lo, hi), Math.max(lo, hi)]) out.push(points[i]!);
+    const keep = new Set([lo, hi]);
+    if (trough >= 0) {
+      keep.add(trough);
+      if (troughPeak >= start) keep.add(troughPeak);
+    }
+    for (const i of [...keep].sort((a, b) => a - b)) out.push(points[i]!);
   }
   out.push(last);
   return out;

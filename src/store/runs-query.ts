@@ -1,9 +1,11 @@
+import * as v from 'valibot';
 import type { Database } from 'bun:sqlite';
 import type { Objective } from '../backtest/types.ts';
 import { checkPage, type Page } from './paging.ts';
+import type { RunReport } from '../research/run-report.ts';
+import { EquityColumnSchema } from './runs-report-schema.ts';
 import {
   AnyJson,
-  EquitySchema,
   MetricsSchema,
   OptimizeSpecSchema,
   ParamsSchema,
@@ -25,10 +27,12 @@ interface RunRow {
   status: RunStatus;
   note: string | null;
   metrics_json: string | null;
+  params_json: string;
+  halted: number | null;
+  sessions_halted: number | null;
 }
 
 interface FullRunRow extends RunRow {
-  params_json: string;
   settings_json: string;
   data_source: string;
   equity_json: string;
@@ -56,7 +60,10 @@ interface FoldRow {
   test_trade_count: number;
 }
 
-const SUMMARY_COLUMNS = 'id, kind, created_at, strategy, bars, from_time, to_time, objective, status, note, metrics_json';
+// Halts come out of the stored report without parsing it in JavaScript: a list page reads only these.
+const SUMMARY_COLUMNS = `id, kind, created_at, strategy, bars, from_time, to_time, objective, status, note, metrics_json, params_json,
+  CASE WHEN json_valid(equity_json) THEN json_extract(equity_json, '$.report.halts.haltedToEnd') END AS halted,
+  CASE WHEN json_valid(equity_json) THEN json_extract(equity_json, '$.report.halts.sessionsHalted') END AS sessions_halted`;
 // Aliased to the Trade field names so rows come back as StoredTrade without a per-row copy.
 const TRADE_COLUMNS = `seq, fold, side, qty, entry_time AS entryTime, entry_price AS entryPrice, exit_time AS exitTime,
   exit_price AS exitPrice, exit_reason AS exitReason, commission_cents AS commissionCents, pnl_cents AS pnlCents`;
@@ -96,15 +103,18 @@ export class RunReader {
   getRun(id: number): StoredRun | null {
     const row = this.db
       .query<FullRunRow, [number]>(
-        `SELECT runs.*, (SELECT count(*) FROM run_trades t WHERE t.run_id = runs.id) AS trade_count FROM runs WHERE id = ?`,
+        `SELECT ${SUMMARY_COLUMNS}, settings_json, data_source, equity_json,
+           (SELECT count(*) FROM run_trades t WHERE t.run_id = runs.id) AS trade_count FROM runs WHERE id = ?`,
       )
       .get(id);
     if (!row) return null;
+    const column = readRunJson(EquityColumnSchema, row.equity_json, id, 'equity_json');
     const common = {
       ...toSummary(row),
       dataSource: row.data_source,
       settings: readRunJson(SettingsSchema, row.settings_json, id, 'settings_json'),
-      equity: readRunJson(EquitySchema, row.equity_json, id, 'equity_json'),
+      equity: Array.isArray(column) ? column : column.points,
+      report: Array.isArray(column) ? null : (column.report as RunReport | null),
       tradeCount: row.trade_count,
     };
     switch (row.kind) {
@@ -137,12 +147,23 @@ export class RunReader {
     const rows = this.db
       .query<GridRowRow, [number]>(`SELECT seq, params_json, metrics_json, rank FROM run_grid_rows WHERE run_id = ? ORDER BY ${GRID_ORDER[orderBy]}`)
       .all(id);
-    return rows.map((r) => ({
-      seq: r.seq,
-      params: readRunJson(ParamsSchema, r.params_json, id, `run_grid_rows[${r.seq}].params_json`),
-      metrics: readRunJson(MetricsSchema, r.metrics_json, id, `run_grid_rows[${r.seq}].metrics_json`),
-      rank: r.rank,
-    }));
+    const halts = this.reportPart(id, '$.report.rowHalts', RowHaltsSchema);
+    return rows.map((r) => {
+      const h = halts?.[r.seq];
+      return {
+        seq: r.seq,
+        params: readRunJson(ParamsSchema, r.params_json, id, `run_grid_rows[${r.seq}].params_json`),
+        metrics: readRunJson(MetricsSchema, r.metrics_json, id, `run_grid_rows[${r.seq}].metrics_json`),
+        rank: r.rank,
+        ...(h ? { halted: h.halted, sessionsHalted: h.sessionsHalted } : {}),
+      };
+    });
+  }
+
+  /** One part of a run's stored report, extracted by SQLite; null when the run has no report or no such part. */
+  private reportPart<S extends v.GenericSchema>(id: number, path: string, schema: S): v.InferOutput<S> | null {
+    const row = this.db.query<{ part: string | null }, [string, number]>('SELECT CASE WHEN json_valid(equity_json) THEN json_extract(equity_json, ?) END AS part FROM runs WHERE id = ?').get(path, id);
+    return row?.part == null ? null : readRunJson(schema, row.part, id, `equity_json ${path}`);
   }
 
   getFolds(id: number): StoredFold[] {
@@ -152,9 +173,12 @@ export class RunReader {
          FROM run_folds f WHERE f.run_id = ? ORDER BY f.fold`,
       )
       .all(id);
+    const extras = this.reportPart(id, '$.report.folds', FoldExtrasSchema);
     return rows.map((r) => {
       const where = `run_folds[${r.fold}]`;
+      const extra = extras?.find((e) => e.fold === r.fold);
       return {
+        ...(extra ? { testSessions: extra.testSessions, testHalted: extra.testHalted, testSessionsHalted: extra.testSessionsHalted, warnings: extra.warnings } : {}),
         fold: r.fold,
         train: { from: r.train_from, to: r.train_to, bars: r.train_bars },
         test: { from: r.test_from, to: r.test_to, bars: r.test_bars },
@@ -164,6 +188,21 @@ export class RunReader {
         testTradeCount: r.test_trade_count,
       };
     });
+  }
+}
+
+const RowHaltsSchema = v.array(v.object({ halted: v.boolean(), sessionsHalted: v.number() }));
+const FoldExtrasSchema = v.array(v.object({ fold: v.number(), testSessions: v.number(), testHalted: v.boolean(), testSessionsHalted: v.number(), warnings: v.array(v.string()) }));
+
+function paramsText(kind: RunKind, json: string): string {
+  try {
+    const p: unknown = JSON.parse(json);
+    const flat = (x: unknown) => (x && typeof x === 'object' ? Object.entries(x).map(([k, val]) => `${k}=${Array.isArray(val) ? val.join(',') : String(val)}`).join(' ') : '');
+    if (kind === 'backtest') return flat(p);
+    if (kind === 'optimize') return flat((p as { bestParams?: unknown }).bestParams);
+    return flat((p as { grid?: unknown }).grid);
+  } catch {
+    return '';
   }
 }
 
@@ -180,5 +219,8 @@ function toSummary(row: RunRow): RunSummary {
     status: row.status,
     note: row.note,
     metrics: readNullableRunJson(MetricsSchema, row.metrics_json, row.id, 'metrics_json'),
+    paramsText: paramsText(row.kind, row.params_json),
+    halted: row.halted === null ? null : row.halted === 1,
+    sessionsHalted: row.sessions_halted,
   };
 }

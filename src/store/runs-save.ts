@@ -4,6 +4,7 @@ import { toCents } from '../domain/money.ts';
 import type { Trade } from '../domain/trading.ts';
 import { downsampleEquity } from './equity-downsample.ts';
 import { nullableJson, toJson } from './json-columns.ts';
+import type { RunReport } from '../research/run-report.ts';
 import type { RunContext, RunKind, RunStatus, SaveBacktestInput, SaveOptimizationInput, SaveWalkForwardInput, SpanOfBars } from './runs-types.ts';
 
 // A type alias, not an interface: only aliases are assignable to the bindings' index signature.
@@ -72,7 +73,7 @@ export class RunWriter {
       objective: null,
       params: result.run.params,
       metrics: result.metrics,
-      equity: result.equity,
+      equity: input.curve ?? result.equity,
     });
     return this.write(() => {
       const id = this.addRun(run);
@@ -87,8 +88,8 @@ export class RunWriter {
       ...input,
       params: { grid: input.gridSpec, minTrades: input.minTrades, bestParams: best?.run.params ?? null },
       metrics: best?.metrics ?? null,
-      equity: best?.equity ?? [],
-    });
+      equity: input.curve ?? best?.equity ?? [],
+    }, input.report ? { ...input.report, rowHalts: input.rows.map((r) => ({ halted: r.halted ?? false, sessionsHalted: r.sessionsHalted ?? 0 })) } : input.report);
     const rows = input.rows.map((r, seq) => ({
       seq,
       params: toJson(r.params, 'run_grid_rows.params_json'),
@@ -111,8 +112,8 @@ export class RunWriter {
       ...input,
       params: input.spec,
       metrics: input.aggregate.metrics,
-      equity: input.aggregate.equity,
-    });
+      equity: input.curve ?? input.aggregate.equity,
+    }, input.report ? { ...input.report, folds: input.folds.map((f) => ({ fold: f.fold, testSessions: f.testSessions ?? 0, testHalted: f.testHalted ?? false, testSessionsHalted: f.testSessionsHalted ?? 0, warnings: f.warnings ?? [] })) } : input.report);
     const folds = input.folds.map((f) => ({
       ...f,
       paramsJson: nullableJson(f.params, 'run_folds.params_json'),
@@ -154,7 +155,10 @@ export class RunWriter {
 }
 
 // Serialising happens before the transaction opens, so the write lock is held only for inserts.
-function newRun(ctx: RunContext, kind: RunKind, run: RunFields): NewRun {
+function newRun(ctx: RunContext, kind: RunKind, run: RunFields, report: RunReport | null | undefined = ctx.report): NewRun {
+  const points = downsampleEquity(run.equity);
+  // Without a report the column keeps its original shape, a bare array of points.
+  const equity = report ? { points, report } : points;
   return {
     kind,
     created_at: ctx.createdAt,
@@ -167,7 +171,7 @@ function newRun(ctx: RunContext, kind: RunKind, run: RunFields): NewRun {
     to_time: run.to,
     objective: run.objective,
     metrics_json: nullableJson(run.metrics, 'metrics_json'),
-    equity_json: toJson(downsampleEquity(run.equity), 'equity_json'),
+    equity_json: toJson(equity, 'equity_json'),
     status: 'done',
     note: ctx.note ?? null,
   };

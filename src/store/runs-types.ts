@@ -1,5 +1,6 @@
 import type { BacktestResult, EquityPoint, GridRow, Metrics, Objective, Params, WalkForwardFold } from '../backtest/types.ts';
 import type { Trade } from '../domain/trading.ts';
+import type { RunReport } from '../research/run-report.ts';
 
 export type RunKind = 'backtest' | 'optimize' | 'walkforward';
 export type RunStatus = 'done' | 'failed';
@@ -12,6 +13,10 @@ export interface RunContext {
   /** Epoch ms, from the caller's clock. */
   readonly createdAt: number;
   readonly note?: string;
+  /** Breakdowns, halts, charts and guards; absent: the run is stored without a report. */
+  readonly report?: RunReport | null;
+  /** Equity per bar (downsampled before storing); absent: the result's equity points are stored. */
+  readonly curve?: readonly EquityPoint[];
 }
 
 export interface SaveBacktestInput extends RunContext {
@@ -58,6 +63,11 @@ export interface RunSummary {
   readonly note: string | null;
   /** Backtest: its metrics; optimize: the best set's (null if none qualified); walk-forward: out-of-sample aggregate. */
   readonly metrics: Metrics | null;
+  /** Backtest: its parameters; optimize: the best set's; walk-forward: the sets tried per fold (as text). */
+  readonly paramsText: string;
+  /** A drawdown halt held to the end of the run; null when not known (no report stored). */
+  readonly halted: boolean | null;
+  readonly sessionsHalted: number | null;
 }
 
 export type RunSpec =
@@ -71,6 +81,7 @@ export type StoredRun = RunSummary &
     readonly settings: Readonly<Record<string, unknown>>;
     readonly equity: readonly EquityPoint[];
     readonly tradeCount: number;
+    readonly report: RunReport | null;
   };
 
 export interface StoredTrade extends Trade {

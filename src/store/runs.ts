@@ -70,6 +70,11 @@ export class RunsRepository {
     return this.reader.getFolds(id);
   }
 
+  /** Labels a run (the note shown in the list); null clears it. False when there is no such run. */
+  setNote(id: number, note: string | null): boolean {
+    return this.store.db.query<unknown, [string | null, number]>('UPDATE runs SET note = ? WHERE id = ?').run(note, id).changes > 0;
+  }
+
   /** Deletes the run with its trades, grid rows and folds. False when there was no such run. */
   deleteRun(id: number): boolean {
     return this.store.db.query<unknown, [number]>('DELETE FROM runs WHERE id = ?').run(id).changes > 0;

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { expandGrid, rankRows } from '../../src/backtest/grid.ts';
 import { gridSearch } from '../../src/backtest/grid-search.ts';
+import { GridPool } from '../../src/backtest/grid-pool.ts';
+import { runWithCurve } from '../../src/backtest/curve.ts';
 import { runBacktest } from '../../src/backtest/run.ts';
 import type { Metrics } from '../../src/backtest/types.ts';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/settings.ts';
@@ -39,26 +41,50 @@ describe('grid search', () => {
   const series = simulateBars({ days: 15, seed: 3, regime: 'switching' });
   const job = { series, strategy: 'zscore', settings: DEFAULT_ENGINE_SETTINGS, from: 0, to: series.length };
   const sets = expandGrid({ lookback: [10, 20, 30], entry: [1.5, 2.5], exit: [0, 0.5] }, zscoreStrategy.defaults);
+  const trials = sets.map((params) => ({ params }));
 
-  test('every row equals what a single backtest gives for the same parameters and data', async () => {
-    const rows = await gridSearch(job, sets, { workers: 2 });
+  test('every row equals what a single backtest with its equity curve gives for the same parameters and data', async () => {
+    const rows = await gridSearch(job, trials, { workers: 2 });
     expect(rows).toHaveLength(sets.length);
     for (const [i, params] of sets.entries()) {
-      const single = runBacktest({ series, strategy: zscoreStrategy, params, settings: DEFAULT_ENGINE_SETTINGS });
-      expect(rows[i]).toEqual(single.metrics);
+      const single = runWithCurve({ series, strategy: zscoreStrategy, params, settings: DEFAULT_ENGINE_SETTINGS });
+      expect(rows[i]!.metrics).toEqual(single.result.metrics);
+      expect(rows[i]!.dailyReturns).toHaveLength(single.result.equity.length);
     }
-    expect(rows.some((r) => r.trades > 0)).toBe(true);
+    expect(rows.some((r) => r.metrics.trades > 0)).toBe(true);
   });
 
   test('workers and the in-thread path give identical results, with progress reported for every set', async () => {
     const progress: number[] = [];
-    const parallel = await gridSearch(job, sets, { workers: 2, onProgress: (done) => progress.push(done) });
-    const serial = await gridSearch(job, sets, { workers: 0 });
+    const parallel = await gridSearch(job, trials, { workers: 2, onProgress: (done) => progress.push(done) });
+    const serial = await gridSearch(job, trials, { workers: 0 });
     expect(parallel).toEqual(serial);
     expect(progress).toEqual(sets.map((_, i) => i + 1));
   });
 
+  test('a pool kept across calls gives the same results on every call and on other bars', async () => {
+    const pool = new GridPool(2);
+    try {
+      const first = await gridSearch(job, trials, { pool });
+      expect(await gridSearch(job, trials, { pool })).toEqual(first);
+      const other = simulateBars({ days: 5, seed: 9, regime: 'volatile' });
+      const otherJob = { ...job, series: other, to: other.length };
+      expect(await gridSearch(otherJob, trials.slice(0, 3), { pool })).toEqual(await gridSearch(otherJob, trials.slice(0, 3), { workers: 0 }));
+    } finally {
+      pool.close();
+    }
+  });
+
+  test('a trial with its own settings runs with them: a tighter stop stops out more trades', async () => {
+    const params = { lookback: 20, entry: 2, exit: 0.5 };
+    const [wide, tight] = await gridSearch(job, [{ params, settings: { ...DEFAULT_ENGINE_SETTINGS, stopLossPerContract: 400 } }, { params, settings: { ...DEFAULT_ENGINE_SETTINGS, stopLossPerContract: 10 } }], { workers: 2 });
+    const tightRun = runWithCurve({ series, strategy: zscoreStrategy, params, settings: { ...DEFAULT_ENGINE_SETTINGS, stopLossPerContract: 10 } });
+    expect(tight!.metrics).toEqual(tightRun.result.metrics);
+    expect(tightRun.result.trades.filter((t) => t.exitReason === 'stop').length).toBeGreaterThan(0);
+    expect(tight!.metrics).not.toEqual(wide!.metrics);
+  });
+
   test('an invalid parameter set fails the search with a message naming it', async () => {
-    await expect(gridSearch(job, [{ lookback: 1, entry: 2, exit: 0.5 }], { workers: 1 })).rejects.toThrow(/lookback/);
+    await expect(gridSearch(job, [{ params: { lookback: 1, entry: 2, exit: 0.5 } }], { workers: 1 })).rejects.toThrow(/lookback/);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { existsSync } from 'node:fs';
 import { backtestJson } from '../../src/backtest/report.ts';
 import { runBacktest } from '../../src/backtest/run.ts';
+import { runWithCurve } from '../../src/backtest/curve.ts';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/settings.ts';
 import { readBarsCsv } from '../../src/market/csv.ts';
 import { openStore } from '../../src/store/db.ts';
@@ -19,7 +20,7 @@ const EXIT_REASONS = ['signal', 'stop', 'target', 'max_hold', 'daily_loss', 'dra
 describe('bun run backtest --json', () => {
   test('prints exactly one JSON document in the README contract', async () => {
     const doc = onlyJson<BacktestDoc>(await runCli('backtest', ['--days', '2', '--json', ...tmp.store('contract.db')]));
-    expect(Object.keys(doc)).toEqual(['run', 'metrics', 'trades']);
+    expect(Object.keys(doc)).toEqual(['run', 'metrics', 'trades', 'halted', 'sessionsHalted', 'halts', 'breakdowns', 'monteCarlo', 'warnings']);
     expect(Object.keys(doc.run)).toEqual(['strategy', 'params', 'bars', 'from', 'to']);
     expect(doc.run).toMatchObject({ strategy: 'zscore', params: { lookback: 20, entry: 2, exit: 0.5 }, bars: 2760, from: '2026-01-04T23:00:00.000Z' });
     expect(doc.run.to).toMatch(ISO_UTC);
@@ -63,8 +64,11 @@ describe('bun run backtest --json', () => {
     const db = tmp.path('saved.db');
     const doc = onlyJson<BacktestDoc>(await runCli('backtest', ['--data', csv, '--json', '--set', `store.path=${db}`]));
 
-    const expected = runBacktest({ series: await readBarsCsv(csv), strategy: getStrategy('zscore'), params: { lookback: 20, entry: 2, exit: 0.5 }, settings: DEFAULT_ENGINE_SETTINGS });
-    expect(doc).toEqual(JSON.parse(JSON.stringify(backtestJson(expected))));
+    const expected = runWithCurve({ series: await readBarsCsv(csv), strategy: getStrategy('zscore'), params: { lookback: 20, entry: 2, exit: 0.5 }, settings: DEFAULT_ENGINE_SETTINGS }).result;
+    const { run, metrics, trades } = doc;
+    expect({ run, metrics, trades }).toEqual(JSON.parse(JSON.stringify(backtestJson(expected))));
+    // The same trades as the engine's own replay; only the drawdown also counts the final close's commission.
+    expect(trades.length).toBe(runBacktest({ series: await readBarsCsv(csv), strategy: getStrategy('zscore'), params: { lookback: 20, entry: 2, exit: 0.5 }, settings: DEFAULT_ENGINE_SETTINGS }).trades.length);
 
     const store = openStore(db);
     try {

@@ -24,7 +24,7 @@ describe('bun run optimize --json', () => {
 
   test('4 parameter sets → 4 ranked rows, best objective first, and one JSON document', () => {
     expect(onlyJson<GridDoc>(result)).toEqual(doc);
-    expect(Object.keys(doc)).toEqual(['run', 'results']);
+    expect(Object.keys(doc)).toEqual(['run', 'results', 'search', 'best']);
     expect(doc.run).toMatchObject({ strategy: 'zscore', objective: 'sharpe', minTrades: 30, sets: 4, grid: { lookback: [10, 20], entry: [1.5, 2], exit: [0.5] } });
     expect(doc.results).toHaveLength(4);
     expect(doc.results.map((r) => r.rank)).toEqual([1, 2, 3, 4]);

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync } from 'node:fs';
 import type { walkForwardJson } from '../../src/backtest/report.ts';
-import { runBacktest } from '../../src/backtest/run.ts';
+import { runWithCurve } from '../../src/backtest/curve.ts';
+import { warmupStart } from '../../src/backtest/grid-job.ts';
+import { sliceSeries } from '../../src/domain/bar.ts';
 import { foldRanges } from '../../src/backtest/walkforward.ts';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/settings.ts';
 import { simulateBars } from '../../src/market/simulator.ts';
@@ -28,11 +30,11 @@ describe('bun run walkforward --json', () => {
 
   test('prints one JSON document: run, 3 folds with params and train/test metrics, an aggregate', () => {
     expect(onlyJson<WalkForwardDoc>(result)).toEqual(doc);
-    expect(Object.keys(doc)).toEqual(['run', 'folds', 'aggregate']);
+    expect(Object.keys(doc)).toEqual(['run', 'folds', 'aggregate', 'foldsWithoutChoice', 'halted', 'sessionsHalted', 'halts', 'breakdowns', 'monteCarlo', 'warnings']);
     expect(doc.run).toMatchObject({ strategy: 'zscore', objective: 'sharpe', folds: 3, train: 0.7, bars: 15 * 23 * 60 - 4 * 60 }); // MLK Day 2026-01-19 halts at 13:00
     expect(doc.folds.map((f) => f.fold)).toEqual([1, 2, 3]);
     for (const f of doc.folds) {
-      expect(Object.keys(f)).toEqual(['fold', 'train', 'test', 'params', 'trainMetrics', 'testMetrics']);
+      expect(Object.keys(f)).toEqual(['fold', 'train', 'test', 'params', 'trainMetrics', 'testMetrics', 'testSessions', 'halted', 'sessionsHalted', 'warnings']);
       expect([10, 20]).toContain(f.params!.lookback!);
       expect(f.params).toMatchObject({ entry: 2, exit: 0.5 });
       expect(Object.keys(f.trainMetrics!)).toEqual(METRIC_KEYS);
@@ -63,13 +65,15 @@ describe('bun run walkforward --json', () => {
     expect(Math.round(doc.aggregate.metrics.netPnl * 100)).toBe(total);
   });
 
-  test("each fold's test metrics equal a backtest of its test part with the chosen params, warmed on the bars before", () => {
+  test("each fold's test metrics equal a backtest of its test part with the chosen params, warmed on the bars just before", () => {
     // The CLI's simulated bars: the config's sim defaults (seed 7, switching, 5000).
     const series = simulateBars({ days: 15, seed: 7, regime: 'switching', startPrice: 5000 });
     const ranges = foldRanges(series.length, 3, 0.7);
     doc.folds.forEach((f, i) => {
       const r = ranges[i]!;
-      const part = runBacktest({ series, strategy: getStrategy('zscore'), params: f.params!, settings: DEFAULT_ENGINE_SETTINGS, from: r.trainTo, to: r.testTo });
+      const warm = warmupStart(r.trainTo, f.params!.lookback!);
+      const s = sliceSeries(series, warm, r.testTo);
+      const part = runWithCurve({ series: s, strategy: getStrategy('zscore'), params: f.params!, settings: DEFAULT_ENGINE_SETTINGS, from: r.trainTo - warm, to: r.testTo - warm }).result;
       expect(JSON.parse(JSON.stringify(part.metrics))).toEqual(f.testMetrics);
       expect(new Date(series.time[r.trainTo]!).toISOString()).toBe(f.test.from);
     });

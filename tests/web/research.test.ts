@@ -32,7 +32,7 @@ describe('a run page', () => {
   test('backtest: parameters, metrics, the equity chart source and the trades', async () => {
     const html = await page(`/backtests/${ids.backtestId}`);
     expect(html).toContain('data-testid="metrics"');
-    expect(html).toContain(`data-src="/api/runs/${ids.backtestId}/equity"`);
+    expect(html).toContain(`data-src="/backtests/${ids.backtestId}/charts.json?tz=utc"`);
     expect(html).toContain('lookback=20, entryZ=2.5');
     expect(html).toContain('data-testid="run-trades"');
     expect(html).toContain(`href="/backtests/${ids.backtestId}/trades.csv"`);

@@ -1,8 +1,9 @@
 import type { Heatmap, Metrics, RunSummary, StoredFold, StoredTrade } from '../../src/web/view-models/research.ts';
 import { OBJECTIVES } from '../../src/web/view-models/research.ts';
-import { Money, Pager } from '../components/bits.tsx';
+import { Badge, Money, Pager } from '../components/bits.tsx';
 import { date, dateTime, num, params, pct } from '../format.ts';
-import { TradeHead, TradeRows } from './trades.tsx';
+import { RunTradeTable } from './research-report.tsx';
+import type { Tz } from '../../src/web/view-models/research-charts.ts';
 
 export function MetricsTable(props: { metrics: Metrics | null }) {
   const m = props.metrics;
@@ -38,15 +39,18 @@ export function RunsTable(props: { runs: readonly RunSummary[]; page: number; pa
           No stored runs yet. Run <code>bun run backtest</code>, <code>bun run optimize</code> or <code>bun run walkforward</code>.
         </p>
       ) : (
-        <div class="table-wrap">
+        <form class="table-wrap" method="get" action="/backtests/compare">
           <table data-testid="runs">
             <thead>
               <tr>
+                <th>Compare</th>
                 <th>#</th>
                 <th>Kind</th>
                 <th>Strategy</th>
+                <th>Parameters</th>
                 <th>Created (UTC)</th>
-                <th>Bars</th>
+                <th>Bars (data range)</th>
+                <th>Halted</th>
                 <th class="num">Trades</th>
                 <th class="num">Net P&amp;L</th>
                 <th class="num">Sharpe</th>
@@ -57,12 +61,17 @@ export function RunsTable(props: { runs: readonly RunSummary[]; page: number; pa
               {props.runs.map((r) => (
                 <tr>
                   <td>
+                    <input type="checkbox" name="ids" value={String(r.id)} aria-label={`compare run ${r.id}`} />
+                  </td>
+                  <td>
                     <a href={`/backtests/${r.id}`}>#{r.id}</a>
                   </td>
                   <td safe>{r.kind}</td>
                   <td safe>{r.strategy}</td>
+                  <td class="small" safe>{r.paramsText || '—'}</td>
                   <td safe>{dateTime(r.createdAt)}</td>
                   <td safe>{`${r.bars} (${date(r.from)} → ${date(r.to)})`}</td>
+                  <td data-testid="halted">{r.halted === null ? <span class="muted">—</span> : r.halted ? <Badge tone="bad" text="halted" /> : r.sessionsHalted ? <Badge tone="warn" text={`${r.sessionsHalted} sessions`} /> : 'no'}</td>
                   <td class="num">{r.metrics ? r.metrics.trades : '—'}</td>
                   <td class="num">
                     <Money value={r.metrics?.netPnl} />
@@ -73,15 +82,19 @@ export function RunsTable(props: { runs: readonly RunSummary[]; page: number; pa
               ))}
             </tbody>
           </table>
-        </div>
+          <button type="submit" class="button small" data-testid="compare">
+            Compare selected
+          </button>
+        </form>
       )}
       <Pager page={props.page} pageSize={props.pageSize} total={props.total} href={(p) => `/fragments/runs?page=${p}`} target="#runs" />
     </section>
   );
 }
 
-export function RunTradesPanel(props: { runId: number; trades: readonly StoredTrade[]; page: number; pageSize: number; total: number; fold?: number }) {
-  const q = props.fold === undefined ? '' : `&fold=${props.fold}`;
+export function RunTradesPanel(props: { runId: number; trades: readonly StoredTrade[]; page: number; pageSize: number; total: number; fold?: number; tz?: Tz }) {
+  const tz = props.tz ?? 'utc';
+  const q = `${props.fold === undefined ? '' : `&fold=${props.fold}`}${tz === 'utc' ? '' : `&tz=${tz}`}`;
   return (
     <section id="run-trades" class="panel wide">
       <header class="panel-head">
@@ -91,12 +104,7 @@ export function RunTradesPanel(props: { runId: number; trades: readonly StoredTr
         </a>
       </header>
       <div class="table-wrap">
-        <table data-testid="run-trades">
-          <TradeHead />
-          <tbody>
-            <TradeRows trades={props.trades} />
-          </tbody>
-        </table>
+        <RunTradeTable trades={props.trades} tz={tz} />
       </div>
       <Pager page={props.page} pageSize={props.pageSize} total={props.total} href={(p) => `/backtests/${props.runId}/trades?page=${p}${q}`} target="#run-trades" />
     </section>
@@ -188,6 +196,9 @@ export function FoldsTable(props: { folds: readonly StoredFold[] }) {
           {row('Test net P&L', (f) => <Money value={f.testMetrics?.netPnl} />)}
           {row('Test trades', (f) => String(f.testTradeCount))}
           {row('Test max DD', (f) => num(f.testMetrics?.maxDrawdown))}
+          {row('Test sessions', (f) => (f.testSessions === undefined ? '—' : String(f.testSessions)))}
+          {row('Halted', (f) => (f.testHalted ? <Badge tone="bad" text="halted" /> : f.testSessionsHalted ? <span safe>{`${f.testSessionsHalted} sessions refused`}</span> : f.testHalted === undefined ? '—' : 'no'))}
+          {row('Warnings', (f) => ((f.warnings ?? []).length === 0 ? '' : <span class="warn" title={(f.warnings ?? []).join('\n')} safe>{`⚠ ${(f.warnings ?? []).length}`}</span>))}
         </tbody>
       </table>
     </div>

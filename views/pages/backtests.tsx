@@ -3,6 +3,9 @@ import type { ViewerModel } from '../../src/web/view-models/viewer.ts';
 import { Layout } from '../components/layout.tsx';
 import { dateTime, date, params, spec as specText } from '../format.ts';
 import { FoldsTable, HeatmapPanel, MetricsTable, RunsTable, RunTradesPanel } from '../fragments/research.tsx';
+import { ReportPanels, TzToggle } from '../fragments/research-report.tsx';
+import { RunActions } from '../fragments/research-actions.tsx';
+import type { Tz } from '../../src/web/view-models/research-charts.ts';
 
 export function BacktestsPage(props: { viewer: ViewerModel; runs: readonly RunSummary[]; page: number; pageSize: number; total: number }) {
   return (
@@ -19,6 +22,7 @@ export interface RunPageModel {
   readonly trades: { readonly rows: readonly StoredTrade[]; readonly page: number; readonly pageSize: number; readonly total: number };
   readonly heatmap: Heatmap | null;
   readonly folds: readonly StoredFold[];
+  readonly tz: Tz;
 }
 
 const KIND_TITLE = { backtest: 'Backtest', optimize: 'Optimisation', walkforward: 'Walk-forward' } as const;
@@ -38,6 +42,7 @@ export function RunPage(props: { model: RunPageModel }) {
         <a href="/backtests">‹ all runs</a>
       </p>
       <h1 safe>{`${KIND_TITLE[run.kind]} #${run.id} · ${run.strategy}`}</h1>
+      <RunActions run={run} enabled={props.model.viewer.loggedIn} />
       <section class="panel wide">
         <dl class="facts">
           <div class="span2">
@@ -71,11 +76,27 @@ export function RunPage(props: { model: RunPageModel }) {
         <MetricsTable metrics={run.metrics} />
       </section>
       <section class="panel wide">
+        <TzToggle href={`/backtests/${run.id}`} tz={props.model.tz} />
         <h2>Equity</h2>
-        <div id="equity-chart" class="chart" data-src={`/api/runs/${run.id}/equity`} data-testid="equity-chart"></div>
+        <div id="equity-chart" class="chart" data-src={`/backtests/${run.id}/charts.json?tz=${props.model.tz}`} data-testid="equity-chart"></div>
         <h2>Drawdown</h2>
-        <div id="drawdown-chart" class="chart short"></div>
+        <div id="drawdown-chart" class="chart short" data-testid="drawdown-chart"></div>
+        {run.report?.price ? (
+          <>
+            <h2 safe>{`Price, entries and exits${run.report.price.barsPerCandle > 1 ? ` (${run.report.price.barsPerCandle} bars per candle)` : ''}`}</h2>
+            <div id="price-chart" class="chart tall" data-testid="price-chart"></div>
+            <p class="muted small" safe>{`Arrows: entries (green long, red short); dots: exits, coloured by reason (stop red, target green, signal violet, max hold amber, end of data grey); red and green steps: each trade's stop and target.${run.report.price.omittedTrades > 0 ? ` ${run.report.price.omittedTrades} later trades are not drawn.` : ''}`}</p>
+          </>
+        ) : (
+          ''
+        )}
+        <p>
+          <a class="button small" href={`/backtests/${run.id}/results.csv`} download="">
+            Results CSV
+          </a>
+        </p>
       </section>
+      <ReportPanels report={run.report} tz={props.model.tz} />
       {run.kind === 'optimize' ? (
         <section class="panel wide">
           <h2>Heat map</h2>
@@ -92,7 +113,7 @@ export function RunPage(props: { model: RunPageModel }) {
       ) : (
         ''
       )}
-      <RunTradesPanel runId={run.id} trades={trades.rows} page={trades.page} pageSize={trades.pageSize} total={trades.total} />
+      <RunTradesPanel runId={run.id} trades={trades.rows} page={trades.page} pageSize={trades.pageSize} total={trades.total} tz={props.model.tz} />
     </Layout>
   );
 }
