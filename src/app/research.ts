@@ -1,7 +1,7 @@
 import type { Repositories } from '../store/repositories.ts';
 import type { GridOrder, RunKind, RunSummary, StoredFold, StoredGridRow, StoredRun, StoredTrade } from '../store/runs.ts';
 
-export type { Metrics, EquityPoint, Params, Objective } from '../backtest/types.ts';
+export type { Metrics, EquityPoint, Params, Objective } from '../domain/research.ts';
 export type { RunKind, RunSummary, StoredFold, StoredGridRow, StoredRun, StoredTrade } from '../store/runs.ts';
 export { downsampleEquity, MAX_EQUITY_POINTS } from '../store/runs.ts';
 

@@ -1,6 +1,6 @@
 import type { BarSeries } from '../domain/bar.ts';
 import { runBacktest, type BacktestInput } from './run.ts';
-import type { BacktestResult, EquityPoint, Metrics } from './types.ts';
+import type { BacktestResult, EquityPoint, Metrics } from '../domain/research.ts';
 
 /**
  * The equity curve per bar: the initial capital one bar step before the first traded bar, then

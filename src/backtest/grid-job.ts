@@ -5,7 +5,7 @@ import { ColumnCache, type StrategyParams } from '../strategy/types.ts';
 import { CurveScratch, runMeasured } from './curve.ts';
 import { haltsOf } from './halt-summary.ts';
 import { dailyReturns } from './metrics.ts';
-import type { Metrics } from './types.ts';
+import type { Metrics } from '../domain/research.ts';
 
 /** What every worker of a grid search shares: the bars (in shared memory), the strategy and the bar range. */
 export interface GridJob {

@@ -1,4 +1,4 @@
-import type { Metrics, Objective, GridRow, Params } from './types.ts';
+import type { Metrics, Objective, GridRow, Params } from '../domain/research.ts';
 
 export const OBJECTIVES: readonly Objective[] = ['sharpe', 'sortino', 'netPnl', 'profitFactor', 'expectancy'];
 

@@ -1,6 +1,6 @@
-import type { BacktestResult, HaltRecord } from './types.ts';
+import type { BacktestResult, HaltRecord } from '../domain/research.ts';
 
-export type { HaltRecord } from './types.ts';
+export type { HaltRecord } from '../domain/research.ts';
 
 /** A run's halts as a report shows them. */
 export interface HaltSummary {

@@ -1,5 +1,5 @@
 import type { RiskChange } from '../engine/risk-state.ts';
-import type { HaltRecord } from './types.ts';
+import type { HaltRecord } from '../domain/research.ts';
 
 /** Turns the engine's risk changes into the halts a report shows, and counts the sessions they touched. */
 export class HaltLog {

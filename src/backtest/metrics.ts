@@ -1,6 +1,6 @@
 import { fromCents } from '../domain/money.ts';
 import type { Trade } from '../domain/trading.ts';
-import type { Metrics } from './types.ts';
+import type { Metrics } from '../domain/research.ts';
 
 /**
  * Metric definitions (README "Backtest assumptions"):

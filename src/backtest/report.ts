@@ -1,6 +1,6 @@
 import { fromCents } from '../domain/money.ts';
 import type { Trade } from '../domain/trading.ts';
-import type { BacktestResult, GridRow, Metrics, Params, RunInfo, WalkForwardFold } from './types.ts';
+import type { BacktestResult, GridRow, Metrics, Params, RunInfo, WalkForwardFold } from '../domain/research.ts';
 
 /** The `--json` documents of the research commands: ISO-8601 UTC times, dollars as numbers. */
 

@@ -7,7 +7,7 @@ import type { EngineSettings } from '../engine/settings.ts';
 import { ColumnCache, type StrategyDefinition, type StrategyParams } from '../strategy/types.ts';
 import { computeMetrics } from './metrics.ts';
 import { HaltLog } from './halts.ts';
-import type { BacktestResult, EquityPoint } from './types.ts';
+import type { BacktestResult, EquityPoint } from '../domain/research.ts';
 
 export interface BacktestInput {
   readonly series: BarSeries;

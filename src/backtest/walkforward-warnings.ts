@@ -1,4 +1,4 @@
-import type { Metrics, Objective, Params } from './types.ts';
+import type { Metrics, Objective, Params } from '../domain/research.ts';
 
 /**
  * Why a walk-forward fold's figures should not be trusted. The Sharpe and Sortino are daily

@@ -9,7 +9,7 @@ import { warmupStart, type Trial } from './grid-job.ts';
 import { GridPool } from './grid-pool.ts';
 import { haltsOf, type HaltRecord, type HaltSummary } from './halt-summary.ts';
 import { computeMetrics } from './metrics.ts';
-import type { BacktestResult, EquityPoint, Objective, Params, WalkForwardFold } from './types.ts';
+import type { BacktestResult, EquityPoint, Objective, Params, WalkForwardFold } from '../domain/research.ts';
 import { foldWarnings } from './walkforward-warnings.ts';
 
 export interface WalkForwardSpec {

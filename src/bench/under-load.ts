@@ -9,6 +9,8 @@ import { startService } from '../service/service.ts';
 import type { AdmissionOptions } from '../web/security/admission.ts';
 import { startWebServer } from '../web/server.ts';
 import type { LoadResult } from './load-client.ts';
+import { marketViewOf } from '../app/market-view.ts';
+import { createResearch } from '../app/research.ts';
 
 const pct = (xs: number[], p: number) => {
   const s = Float64Array.from(xs).sort();
@@ -71,7 +73,7 @@ export async function benchUnderLoad(o: UnderLoadOptions = {}) {
   });
   await waitFor(service.system.get('strategy')!, (s) => s.matches('ready'));
   // The dashboard as the service starts it, or with every limit lifted (the comparison run).
-  const web = startWebServer(service.app, { host: '127.0.0.1', port: 0, bars: service.core, runs: service.repos, ...(o.limits === false ? { admission: NO_LIMITS } : o.admission ? { admission: o.admission } : {}) });
+  const web = startWebServer(service.app, { host: '127.0.0.1', port: 0, market: marketViewOf(service.core), research: createResearch(service.repos), ...(o.limits === false ? { admission: NO_LIMITS } : o.admission ? { admission: o.admission } : {}) });
   const base = `http://127.0.0.1:${web.port}`;
 
   const turn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { expandGrid, isSettingPath, OBJECTIVES, splitPoint } from '../backtest/grid.ts';
 import type { Trial } from '../backtest/grid-job.ts';
-import type { Objective, Params } from '../backtest/types.ts';
+import type { Objective, Params } from '../domain/research.ts';
 import { loadConfig } from '../config/load.ts';
 import { engineSettings } from '../config/to-engine.ts';
 import type { EngineSettings } from '../engine/settings.ts';

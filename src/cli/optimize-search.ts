@@ -1,6 +1,6 @@
 import type { GridJob, Trial, TrialResult } from '../backtest/grid-job.ts';
 import { GridPool } from '../backtest/grid-pool.ts';
-import type { Objective, Params } from '../backtest/types.ts';
+import type { Objective, Params } from '../domain/research.ts';
 import { sampledSearch, type Sampler } from '../research/tpe.ts';
 import { parseNumberFlag, UsageError } from './args.ts';
 import type { SearchSpace } from './grid-options.ts';

@@ -1,4 +1,4 @@
-import type { GridRow, Objective, Params } from '../backtest/types.ts';
+import type { GridRow, Objective, Params } from '../domain/research.ts';
 import { dsrOfGrid, type DsrReport } from './dsr.ts';
 import { pbo, type PboReport } from './pbo.ts';
 import { stability, type Stability } from './stability.ts';

@@ -1,4 +1,4 @@
-import type { GridRow, Objective, Params } from '../backtest/types.ts';
+import type { GridRow, Objective, Params } from '../domain/research.ts';
 
 /**
  * Parameter stability around the chosen set (README "Research"): for each parameter of the grid,

@@ -20,6 +20,8 @@ import { createRepositories, type Repositories } from '../store/repositories.ts'
 import { getStrategy, resolveParams } from '../strategy/registry.ts';
 import { startTelegram } from '../telegram/service.ts';
 import { startWebServer } from '../web/server.ts';
+import { marketViewOf } from '../app/market-view.ts';
+import { createResearch } from '../app/research.ts';
 import { acquireStoreLock } from '../store/lock.ts';
 import type { Store } from '../store/db.ts';
 import { sqliteVenueStore } from './venue-store.ts';
@@ -99,7 +101,7 @@ export async function startService(opts: ServiceOptions) {
   const app = createApp({ system, core, repos, config, broker, now: () => clock.now(), startedAt: clock.now(), zscoreImpl, logTail });
   log.info('service.starting', { mode: config.mode, broker: broker.name, strategy: def.name, params: JSON.stringify(params), store: config.store.path, zscore: describeZScoreImpl() });
   system.start();
-  const web = opts.web === false ? null : startWebServer(app, { host: config.web.host, port: config.web.port, token: opts.secrets.dashboardToken, bars: core, runs: repos, log });
+  const web = opts.web === false ? null : startWebServer(app, { host: config.web.host, port: config.web.port, token: opts.secrets.dashboardToken, market: marketViewOf(core), research: createResearch(repos), log });
   if (web) log.info('web.listening', { url: `http://${config.web.host}:${web.port}` });
   // Starts polling in the background: Telegram being down or slow never delays trading.
   const telegramToken = opts.secrets.telegramBotToken;

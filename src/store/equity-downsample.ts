@@ -1,4 +1,4 @@
-import type { EquityPoint } from '../backtest/types.ts';
+import type { EquityPoint } from '../domain/research.ts';
 
 /** The dashboard draws at most this many equity points; more only slows the page. */
 export const MAX_EQUITY_POINTS = 2000;

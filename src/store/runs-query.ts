@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { Database } from 'bun:sqlite';
-import type { Objective } from '../backtest/types.ts';
+import type { Objective } from '../domain/research.ts';
 import { checkPage, type Page } from './paging.ts';
 import type { RunReport } from '../research/run-report.ts';
 import { EquityColumnSchema } from './runs-report-schema.ts';

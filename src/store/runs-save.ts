@@ -1,5 +1,5 @@
 import type { Database, SQLQueryBindings, Statement } from 'bun:sqlite';
-import type { EquityPoint, Metrics, Objective } from '../backtest/types.ts';
+import type { EquityPoint, Metrics, Objective } from '../domain/research.ts';
 import { toCents } from '../domain/money.ts';
 import type { Trade } from '../domain/trading.ts';
 import { downsampleEquity } from './equity-downsample.ts';

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { Metrics, Params } from '../backtest/types.ts';
+import type { Metrics, Params } from '../domain/research.ts';
 import { readJson } from './json-columns.ts';
 import { StoredRunCorruptError } from './runs-types.ts';
 

@@ -1,4 +1,4 @@
-import type { BacktestResult, EquityPoint, GridRow, Metrics, Objective, Params, WalkForwardFold } from '../backtest/types.ts';
+import type { BacktestResult, EquityPoint, GridRow, Metrics, Objective, Params, WalkForwardFold } from '../domain/research.ts';
 import type { Trade } from '../domain/trading.ts';
 import type { RunReport } from '../research/run-report.ts';
 

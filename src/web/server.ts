@@ -1,8 +1,8 @@
 import { Elysia } from 'elysia';
 import type { Logger } from '../domain/log.ts';
 import type { App } from '../app/app.ts';
-import { marketViewOf, type BarSource } from '../app/market-view.ts';
-import { createResearch, type ResearchStore } from '../app/research.ts';
+import type { MarketView } from '../app/market-view.ts';
+import type { Research } from '../app/research.ts';
 import { viewerOf, webDeps, type WebOptions } from './deps.ts';
 import { errorResponse, handleError } from './errors.tsx';
 import { healthRoutes } from './health.ts';
@@ -66,10 +66,10 @@ export interface StartWebOptions {
   readonly port: number;
   /** QS_DASHBOARD_TOKEN; without it the dashboard is read-only. */
   readonly token?: string | undefined;
-  /** The trading core, for the live chart's bars and the strategy's band parameters. */
-  readonly bars?: BarSource;
-  /** The research store, for the backtest pages. */
-  readonly runs?: ResearchStore;
+  /** The live chart's bars and the strategy's band parameters (built by the composition from the core). */
+  readonly market?: MarketView;
+  /** The backtest pages' queries. */
+  readonly research?: Research;
   /** How often the live stream pushes (default 1000 ms). */
   readonly pushIntervalMs?: number;
   /** Where refused requests are logged (default stderr). */
@@ -86,14 +86,14 @@ export function startWebServer(app: App, opts: StartWebOptions) {
   }
   const weak = loopback ? null : tokenWeakness(opts.token!);
   if (weak) throw Object.assign(new Error(`web.host ${opts.host}: ${weak}`), { name: 'ConfigError' });
-  const market = opts.bars ? marketViewOf(opts.bars) : undefined;
+  const market = opts.market;
   const web = createWebApp({
     app,
     token: opts.token ?? null,
     loopbackOnly: loopback,
     ...(opts.pushIntervalMs ? { pushIntervalMs: opts.pushIntervalMs } : {}),
     ...(market ? { market } : {}),
-    ...(opts.runs ? { research: createResearch(opts.runs) } : {}),
+    ...(opts.research ? { research: opts.research } : {}),
     ...(opts.log ? { log: opts.log } : {}),
   });
   const { server, admission } = listen(web, { hostname: opts.host, port: opts.port, ...(opts.admission ? { admission: opts.admission } : {}) });

@@ -4,7 +4,7 @@ import { gridSearch } from '../../src/backtest/grid-search.ts';
 import { GridPool } from '../../src/backtest/grid-pool.ts';
 import { runWithCurve } from '../../src/backtest/curve.ts';
 import { runBacktest } from '../../src/backtest/run.ts';
-import type { Metrics } from '../../src/backtest/types.ts';
+import type { Metrics } from '../../src/domain/research.ts';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/settings.ts';
 import { simulateBars } from '../../src/market/simulator.ts';
 import { zscoreStrategy } from '../../src/strategy/zscore.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { haltsOf, type HaltRecord } from '../../src/backtest/halt-summary.ts';
-import type { BacktestResult } from '../../src/backtest/types.ts';
+import type { BacktestResult } from '../../src/domain/research.ts';
 import { formatHalts } from '../../src/research/report-text.ts';
 
 const base: Pick<BacktestResult, 'halts' | 'sessionsHalted'> = { halts: [], sessionsHalted: 0 };

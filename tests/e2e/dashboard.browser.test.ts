@@ -6,6 +6,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { liveHarness } from '../../src/testing/live-harness.ts';
 import { startWebServer } from '../../src/web/server.ts';
 import { storeRuns } from '../web/research-fixtures.ts';
+import { marketViewOf } from '../../src/app/market-view.ts';
+import { createResearch } from '../../src/app/research.ts';
 
 /**
  * The dashboard in real headless Chromium against the real service on the sim venue. The test
@@ -45,7 +47,7 @@ describe.skipIf(skip || !existsSync(CHROMIUM))('the dashboard in a browser', () 
       config: { sim: { seed: 11, regime: 'volatile' }, trading: { params: { lookback: 20, entry: 1.8, exit: 0.3 } }, risk: { stopLossPerContract: 25, takeProfitPerContract: 40, maxDrawdown: 100_000 } },
     });
     runId = storeRuns(h.repos).backtestId;
-    server = startWebServer(h.app, { host: '127.0.0.1', port: 0, token: TOKEN, bars: h.core, runs: h.repos, pushIntervalMs: 100 });
+    server = startWebServer(h.app, { host: '127.0.0.1', port: 0, token: TOKEN, market: marketViewOf(h.core), research: createResearch(h.repos), pushIntervalMs: 100 });
     // The chart shows the bars the strategy saw since the server started.
     await h.bars(30);
     base = `http://127.0.0.1:${server.port}`;

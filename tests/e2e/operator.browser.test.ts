@@ -5,6 +5,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { liveHarness } from '../../src/testing/live-harness.ts';
 import { startWebServer } from '../../src/web/server.ts';
 import { storeRuns } from '../web/research-fixtures.ts';
+import { marketViewOf } from '../../src/app/market-view.ts';
+import { createResearch } from '../../src/app/research.ts';
 
 /**
  * The operator's pages in headless Chromium, at a desktop width and at 390 px (a phone), against
@@ -36,7 +38,7 @@ describe.skipIf(skip)('operator pages in a browser, at desktop and phone widths'
       config: { sim: { seed: 11, regime: 'volatile' }, trading: { params: { lookback: 20, entry: 1.8, exit: 0.3 } }, risk: { stopLossPerContract: 25, takeProfitPerContract: 40, maxDrawdown: 100_000 } },
     });
     storeRuns(h.repos);
-    server = startWebServer(h.app, { host: '127.0.0.1', port: 0, token: 'operator-browser-token', bars: h.core, runs: h.repos, pushIntervalMs: 100 });
+    server = startWebServer(h.app, { host: '127.0.0.1', port: 0, token: 'operator-browser-token', market: marketViewOf(h.core), research: createResearch(h.repos), pushIntervalMs: 100 });
     await h.bars(300);
     base = `http://127.0.0.1:${server.port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });

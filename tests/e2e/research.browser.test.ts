@@ -6,6 +6,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { liveHarness } from '../../src/testing/live-harness.ts';
 import { startWebServer } from '../../src/web/server.ts';
 import { storeReportedRuns } from '../web/research-report-fixtures.ts';
+import { marketViewOf } from '../../src/app/market-view.ts';
+import { createResearch } from '../../src/app/research.ts';
 
 /** The research pages in headless Chromium: the charts draw and agree with the metrics. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -27,7 +29,7 @@ describe.skipIf(skip)('the research pages in a browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     h = await liveHarness({ warmup: 20 });
     ids = await storeReportedRuns(h.repos);
-    server = startWebServer(h.app, { host: '127.0.0.1', port: 0, token: 'research-browser-token-7', bars: h.core, runs: h.repos, pushIntervalMs: 1000 });
+    server = startWebServer(h.app, { host: '127.0.0.1', port: 0, token: 'research-browser-token-7', market: marketViewOf(h.core), research: createResearch(h.repos), pushIntervalMs: 1000 });
     base = `http://127.0.0.1:${server.port}`;
     profile = mkdtempSync(join(tmpdir(), 'qs-chromium-'));
     browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1280, height: 900 } });

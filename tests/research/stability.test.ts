@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { stability } from '../../src/research/stability.ts';
-import type { GridRow, Metrics } from '../../src/backtest/types.ts';
+import type { GridRow, Metrics } from '../../src/domain/research.ts';
 
 const m = (sharpe: number): Metrics => ({ trades: 40, winRate: 0.5, netPnl: 0, grossProfit: 0, grossLoss: 0, profitFactor: null, expectancy: null, maxDrawdown: 0, maxDrawdownPct: 0, sharpe, sortino: null, avgHoldMinutes: null });
 

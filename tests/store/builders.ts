@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BacktestResult, EquityPoint, Metrics, WalkForwardFold } from '../../src/backtest/types.ts';
+import type { BacktestResult, EquityPoint, Metrics, WalkForwardFold } from '../../src/domain/research.ts';
 import type { Fill, OrderRequest, Trade } from '../../src/domain/trading.ts';
 import type { JournalTradeInput } from '../../src/store/journal-trades.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { GridRow } from '../../src/backtest/types.ts';
+import type { GridRow } from '../../src/domain/research.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { RunsRepository, StoredRunCorruptError, type SaveBacktestInput } from '../../src/store/runs.ts';
 import { backtest, equity, fold, metrics, T0, tempDir, trade, trades } from './builders.ts';

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { startWebServer } from '../../src/web/server.ts';
 import { CONTENT_SECURITY_POLICY } from '../../src/web/security/headers.ts';
 import { dashboard, TOKEN, type Web } from './helpers.ts';
+import { createResearch } from '../../src/app/research.ts';
 
 let w: Web;
 let server: ReturnType<typeof startWebServer>;
 beforeAll(async () => {
   w = await dashboard();
-  server = startWebServer(w.h.app, { host: '127.0.0.1', port: 0, token: TOKEN, runs: w.h.repos });
+  server = startWebServer(w.h.app, { host: '127.0.0.1', port: 0, token: TOKEN, research: createResearch(w.h.repos) });
 });
 afterAll(async () => {
   await server.stop();

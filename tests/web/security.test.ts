@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { startWebServer } from '../../src/web/server.ts';
 import { CONTENT_SECURITY_POLICY } from '../../src/web/security/headers.ts';
 import { bearerPost, dashboard, login, ORIGIN, TOKEN, type Web } from './helpers.ts';
+import { createResearch } from '../../src/app/research.ts';
 
 let w: Web;
 beforeAll(async () => {
@@ -92,7 +93,7 @@ describe('host and binding', () => {
   });
 
   test('the real server on 127.0.0.1 serves the page and refuses an oversized body before reading it', async () => {
-    const server = startWebServer(w.h.app, { host: '127.0.0.1', port: 0, token: TOKEN, runs: w.h.repos });
+    const server = startWebServer(w.h.app, { host: '127.0.0.1', port: 0, token: TOKEN, research: createResearch(w.h.repos) });
     try {
       const base = `http://127.0.0.1:${server.port}`;
       const page = await fetch(`${base}/`);

@@ -1,4 +1,4 @@
-import type { Trade } from '../domain/trading.ts';
+import type { Trade } from './trading.ts';
 
 /**
  * Metrics of a run. Dollars are numbers to the cent; undefined values (no trades, no losses,
