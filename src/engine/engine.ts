@@ -3,12 +3,14 @@ import { SessionTracker } from '../domain/session.ts';
 import { directionOf, type ExitReason, type Side, type Trade } from '../domain/trading.ts';
 import {
   afterTrade,
-  bracketLevels,
-  dailyLossBreached,
-  drawdownBreached,
-  holdExpired,
+  bracketLevelsInTicks,
+  dailyLossReached,
+  drawdownReached,
+  holdReached,
   NO_STREAK,
   positionSize,
+  riskLimits,
+  type RiskLimits,
   type TradingState,
 } from '../risk/rules.ts';
 import type { PositionState, Signal } from '../strategy/types.ts';
@@ -62,6 +64,8 @@ export class TradingEngine {
   private readonly sessions = new SessionTracker();
   private readonly commissionCents: number;
   private readonly capitalCents: number;
+  /** The settings' limits in cents, ms and ticks, converted once: onBarClose runs every bar. */
+  private readonly limits: RiskLimits;
   private changes: RiskChange[] = [];
   readonly qty: number;
 
@@ -72,6 +76,7 @@ export class TradingEngine {
     this.commissionCents = toCents(settings.commissionPerContract);
     this.qty = positionSize(settings.contracts, settings.maxContracts);
     this.capitalCents = toCents(settings.initialCapital);
+    this.limits = riskLimits(settings);
     this.state = restored ?? {
       position: null,
       realisedCents: 0,
@@ -120,7 +125,7 @@ export class TradingEngine {
 
   openPosition(side: Side, qty: number, price: number, time: number): OpenPosition {
     this.beginBar(time);
-    const { stop, target } = bracketLevels(side, price, this.settings.stopLossPerContract, this.settings.takeProfitPerContract);
+    const { stop, target } = bracketLevelsInTicks(side, price, this.limits.stopTicks, this.limits.targetTicks);
     const position: OpenPosition = { side, qty, entryPrice: price, entryTime: time, stop, target, entryCommissionCents: this.commissionCents * qty };
     this.state.position = position;
     return position;
@@ -136,7 +141,7 @@ export class TradingEngine {
     this.beginBar(time);
     const total = p.qty + qty;
     const entryPrice = (p.entryPrice * p.qty + price * qty) / total;
-    const { stop, target } = bracketLevels(p.side, roundToTick(entryPrice), this.settings.stopLossPerContract, this.settings.takeProfitPerContract);
+    const { stop, target } = bracketLevelsInTicks(p.side, roundToTick(entryPrice), this.limits.stopTicks, this.limits.targetTicks);
     const position: OpenPosition = { ...p, qty: total, entryPrice, stop, target, entryCommissionCents: this.commissionCents * total };
     this.state.position = position;
     return position;
@@ -183,16 +188,17 @@ export class TradingEngine {
     const p = s.position;
 
     if (s.halt?.reason === 'drawdown') return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
-    if (drawdownBreached(s.peakEquityCents, s.equityCents, this.settings.maxDrawdown)) {
+    const limits = this.limits;
+    if (drawdownReached(s.peakEquityCents, s.equityCents, limits.maxDrawdownCents)) {
       this.trip('drawdown', time, `equity ${fromCents(s.equityCents).toFixed(2)} is ${fromCents(s.peakEquityCents - s.equityCents).toFixed(2)} below peak ${fromCents(s.peakEquityCents).toFixed(2)}`);
       return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
     }
-    if (dailyLossBreached(s.sessionRealisedCents + open, this.settings.dailyLossLimit)) {
+    if (dailyLossReached(s.sessionRealisedCents + open, limits.dailyLossCents)) {
       if (s.halt?.reason !== 'daily_loss') this.trip('daily_loss', time, `session P&L ${fromCents(s.sessionRealisedCents + open).toFixed(2)} reached the daily loss limit ${this.settings.dailyLossLimit.toFixed(2)}`);
       return p ? EXIT.daily_loss : this.deny(signal, 'daily_loss');
     }
     if (p !== null) {
-      if (holdExpired(time, p.entryTime, this.settings.maxHoldMinutes)) return EXIT.max_hold;
+      if (holdReached(time, p.entryTime, limits.maxHoldMs)) return EXIT.max_hold;
       return signal === 'exit' ? EXIT.signal : null;
     }
     if (signal !== 'enter_long' && signal !== 'enter_short') return null;
