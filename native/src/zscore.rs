@@ -18,6 +18,8 @@
 //! (`RollingZ`, the live feed) share this scheme but not their code: the batch kernel is
 //! organised for throughput, the incremental one mirrors the TypeScript `RollingStats`.
 
+#[cfg(target_arch = "x86_64")]
+mod avx;
 mod error;
 mod incremental;
 mod kernel;
@@ -102,10 +104,75 @@ fn rolling_zscore_incremental(closes: &[f64], lookback: usize, out: &mut [f64]) 
   Ok(())
 }
 
+/// The vector unit the batch kernel runs on, chosen once at run time: the widest of AVX
+/// (four segments per register) and SSE2 (two; every x86-64 has it), else portable code.
+/// All give bit-identical results. AVX-512 would need eight segments to fill a register,
+/// which changes where blocks start and so the last bits of the results; not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isa {
+  Avx,
+  Sse2,
+  Portable,
+}
+
+impl Isa {
+  pub fn name(self) -> &'static str {
+    match self {
+      Isa::Avx => "avx",
+      Isa::Sse2 => "sse2",
+      Isa::Portable => "portable",
+    }
+  }
+}
+
+/// The vector unit `rolling_zscore` uses on this CPU. `QS_ZSCORE_ISA=sse2` (or `portable`)
+/// in the environment caps it, for comparing the kernels on one machine.
+pub fn kernel_isa() -> Isa {
+  static ISA: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+  *ISA.get_or_init(|| {
+    let cap = std::env::var("QS_ZSCORE_ISA").unwrap_or_default();
+    detect_isa(&cap)
+  })
+}
+
+#[cfg(target_arch = "x86_64")]
+fn detect_isa(cap: &str) -> Isa {
+  match cap {
+    "portable" => Isa::Portable,
+    "sse2" => Isa::Sse2,
+    _ if std::arch::is_x86_feature_detected!("avx") => Isa::Avx,
+    _ => Isa::Sse2,
+  }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn detect_isa(_cap: &str) -> Isa {
+  Isa::Portable
+}
+
 #[cfg(target_arch = "x86_64")]
 fn run_segments(x: &[f64], l: usize, out: &mut [f64], starts: [usize; LANES], len: usize) -> Outcome {
-  let pairs: [[usize; 2]; LANES / 2] = std::array::from_fn(|p| [starts[2 * p], starts[2 * p + 1]]);
-  sse2::run_pairs(x, l, out, pairs, len)
+  run_segments_on(kernel_isa(), x, l, out, starts, len)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn run_segments_on(
+  isa: Isa,
+  x: &[f64],
+  l: usize,
+  out: &mut [f64],
+  starts: [usize; LANES],
+  len: usize,
+) -> Outcome {
+  match isa {
+    // SAFETY: Isa::Avx is chosen only when the CPU reports AVX (or by a test that checked it).
+    Isa::Avx => unsafe { avx::run_quad(x, l, out, starts, len) },
+    Isa::Sse2 => {
+      let pairs: [[usize; 2]; LANES / 2] = std::array::from_fn(|p| [starts[2 * p], starts[2 * p + 1]]);
+      sse2::run_pairs(x, l, out, pairs, len)
+    }
+    Isa::Portable => run_lanes::<LANES>(x, l, out, starts, len),
+  }
 }
 
 #[cfg(not(target_arch = "x86_64"))]
