@@ -1,4 +1,5 @@
 import { benchBacktest, benchGrid } from '../bench/backtest.ts';
+import type { Spread } from '../bench/engine-vs-bare.ts';
 import { benchFragments } from '../bench/fragments.ts';
 import { benchLiveInChild } from '../bench/live.ts';
 import { benchNumpyZScore } from '../bench/numpy.ts';
@@ -14,6 +15,7 @@ const spec = {
   help: { json: 'print one JSON object of figures', quick: 'smaller inputs (a smoke run, not for the README)' },
 } as const;
 
+const round2 = (s: Spread) => ({ median: Number(s.median.toFixed(2)), min: Number(s.min.toFixed(2)), max: Number(s.max.toFixed(2)) });
 const fmt = (v: number | null, digits = 2) => (v === null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits }));
 
 async function main(argv: string[]): Promise<number> {
@@ -23,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
   const log = (s: string) => parsed.values.json || process.stderr.write(`${s}\n`);
 
   log('backtest: 1,000,000 bars…');
-  const bt = benchBacktest(quick ? { bars: 100_000, runs: 3 } : {});
+  const bt = benchBacktest(quick ? { bars: 100_000, repeats: 3 } : {});
   log('grid search: 125 sets over a year of bars, serial then on workers…');
   const grid = await benchGrid(quick ? { bars: 35_000 } : {});
   log('z-score kernels…');
@@ -34,16 +36,26 @@ async function main(argv: string[]): Promise<number> {
   log('live path: bar → order request through the actors, then memory over 1,000,000 bars (a few minutes)…');
   const live = await benchLiveInChild(quick ? { bars: 5_000, rssBars: 20_000 } : {});
 
+  const vbt = bt.vectorbt;
   const figures = {
-    backtestBarsPerSec: Math.round(bt.backtestBarsPerSec),
+    backtestBarsPerSec: Math.round(1e9 / bt.engine.median),
+    backtestEngineNsPerBar: round2(bt.engine),
+    backtestBareLoopNsPerBar: round2(bt.bare),
+    backtestEngineToBareLoop: round2(bt.ratio),
+    backtestTrades: bt.trades,
+    vectorbtNsPerBar: vbt === null ? null : round2(vbt.perBar),
+    vectorbtToEngine: vbt === null ? null : Number((vbt.perBar.median / bt.engine.median).toFixed(2)),
     gridSeconds: Number(grid.gridSeconds.toFixed(3)),
     gridWorkerSpeedup: Number(grid.gridWorkerSpeedup.toFixed(2)),
     zscoreImpl: z.zscoreImpl,
+    zscoreKernel: z.zscoreKernel,
     zscoreNativeNsPerEl: z.zscoreNativeNsPerEl,
     zscoreTsNsPerEl: z.zscoreTsNsPerEl,
     zscorePushNativeNs: z.zscorePushNativeNs,
     zscorePushTsNs: z.zscorePushTsNs,
     zscoreMemcpyNsPerEl: z.memcpyNsPerEl,
+    momentsNativeNsPerEl: z.momentsNativeNsPerEl,
+    momentsMemcpyNsPerEl: z.momentsMemcpyNsPerEl,
     zscoreNumpyNsPerEl: numpyNs,
     barToOrderP50Us: Number(live.barToOrderP50Us.toFixed(1)),
     barToOrderP99Us: Number(live.barToOrderP99Us.toFixed(1)),
@@ -54,11 +66,17 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(figures)}\n`);
     return 0;
   }
+  const span = (s: Spread, digits = 1) => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
   const rows: string[][] = [
-    ['Backtest, Z-Score, full engine path', `${fmt(bt.backtestBarsPerSec, 0)} bars/s`, `${fmt(bt.bars, 0)} bars, ${bt.trades} trades, one core`],
+    ['Backtest, Z-Score, engine path (runBacktest → TradingEngine)', `${span(bt.engine)} ns/bar`, `${fmt(bt.bars, 0)} bars, ${fmt(bt.trades, 0)} trades, net ${fmt(bt.netPnl)} $, one core`],
+    ['Backtest, bare loop of the same rules (reference)', `${span(bt.bare)} ns/bar`, 'same trades, P&L and max drawdown to the cent (checked)'],
+    ['Engine / bare loop, per repeat', `${span(bt.ratio, 2)}×`, `${bt.repeats} repeats back to back; median (min–max)`],
+    ...(vbt === null
+      ? [['vectorbt Portfolio.from_signals', '—', 'set QS_PYTHON to a Python with vectorbt']]
+      : [['vectorbt Portfolio.from_signals, same bars and signals', `${span(vbt.perBar)} ns/bar`, `${fmt(vbt.perBar.median / bt.engine.median, 1)}× the engine's time; ${fmt(vbt.trades, 0)} trades (its own fill rules)`]]),
     ['Grid search 125 sets, serial', `${fmt(grid.gridSerialSeconds, 3)} s`, `${fmt(grid.bars, 0)} bars`],
     [`Grid search 125 sets, ${grid.gridWorkers} workers`, `${fmt(grid.gridSeconds, 3)} s`, `speed-up ${fmt(grid.gridWorkerSpeedup)}×`],
-    ...z.rows.map((r) => [r.name, `${fmt(r.nsPerEl, 2)} ns/el`, `${fmt(r.elPerSec / 1e6, 1)} M el/s`]),
+    ...z.rows.map((r) => [r.name, `${fmt(r.nsPerEl, 2)} (${fmt(r.min, 2)}–${fmt(r.max, 2)}) ns/el`, `${fmt(r.elPerSec / 1e6, 1)} M el/s`]),
     ...(numpyNs === null ? [] : [['z-score NumPy sliding window (python3)', `${fmt(numpyNs, 2)} ns/el`, 'reference, not used']]),
     ...frag.results.map((r) => [`Dashboard ${r.name}`, `${fmt(r.p50Ms, 3)} / ${fmt(r.p99Ms, 3)} ms`, 'p50 / p99']),
     ['Bar → order request, p50 / p99', `${fmt(live.barToOrderP50Us, 0)} / ${fmt(live.barToOrderP99Us, 0)} µs`, `${fmt(live.orderRequests, 0)} order requests`],
@@ -68,7 +86,8 @@ async function main(argv: string[]): Promise<number> {
   const native = z.zscoreNativeNsPerEl;
   const ratios = [
     `native batch vs TypeScript batch: ${ratio(native, z.zscoreTsNsPerEl)} faster`,
-    `native batch vs memory copy: ${native === null ? '—' : fmt(native / z.memcpyNsPerEl, 1)}× the copy's time`,
+    `native batch vs memory copy: ${native === null ? '—' : fmt(native / z.memcpyNsPerEl, 1)}× the copy's time (kernel: ${z.zscoreKernel ?? '—'})`,
+    `native tick moments vs memory copy of their input: ${z.momentsNativeNsPerEl === null ? '—' : fmt(z.momentsNativeNsPerEl / z.momentsMemcpyNsPerEl, 1)}× the copy's time`,
     `native batch vs NumPy: ${ratio(native, numpyNs)} faster`,
     `live push: ${z.zscorePushNativeNs !== null && z.zscorePushNativeNs > z.zscorePushTsNs ? 'TypeScript (a Node-API call costs more than the whole update)' : 'native'}`,
   ];
