@@ -78,19 +78,6 @@ export function bareLoopZScore(series: BarSeries, cols: ZColumns, params: { look
   let peak = capital;
   let maxDd = 0;
 
-  const book = (exitT: number, t: number) => {
-    const pnl = (exitT - entryT) * dir * tickCents - commission2;
-    trades++;
-    netCents += pnl;
-    sessionCents += pnl;
-    digest = digestTrade(digest, t, pnl);
-    if (pnl >= 0) losses = 0;
-    else if (++losses >= lossLimit) {
-      losses = 0;
-      pauseUntil = t + pause;
-    }
-    dir = 0;
-  };
   // sign(z − level) exactly: the float filter, and the exact test only for near-ties.
   const cmp = (i: number, level: number, t: typeof enterLong) => {
     const zi = z[i]!;
@@ -99,6 +86,7 @@ export function bareLoopZScore(series: BarSeries, cols: ZColumns, params: { look
     return compareAt(moments, z, i, close, lookback, t) ?? 2;
   };
 
+  // Everything in locals, nothing captured by a closure that writes it: the loop the JIT likes.
   for (let i = 0; i < n; i++) {
     const t = time[i]!;
     const o = open[i]! * 4;
@@ -107,8 +95,9 @@ export function bareLoopZScore(series: BarSeries, cols: ZColumns, params: { look
       session = start;
       sessionCents = 0;
     }
+    let exitT = Number.NaN; // the exit fill of this bar, in ticks
     if (pending !== 0) {
-      if (pending === 2) book(dir > 0 ? o - slip : o + slip, t);
+      if (pending === 2) exitT = dir > 0 ? o - slip : o + slip;
       else {
         dir = pending;
         entryT = o + (dir > 0 ? slip : -slip);
@@ -118,12 +107,25 @@ export function bareLoopZScore(series: BarSeries, cols: ZColumns, params: { look
       }
       pending = 0;
     }
-    if (dir > 0) {
-      if (low[i]! * 4 <= stop) book((o <= stop ? o : stop) - slip, t);
-      else if (high[i]! * 4 >= target) book(o >= target ? o : target, t);
-    } else if (dir < 0) {
-      if (high[i]! * 4 >= stop) book((o >= stop ? o : stop) + slip, t);
-      else if (low[i]! * 4 <= target) book(o <= target ? o : target, t);
+    if (dir > 0 && exitT !== exitT) {
+      if (low[i]! * 4 <= stop) exitT = (o <= stop ? o : stop) - slip;
+      else if (high[i]! * 4 >= target) exitT = o >= target ? o : target;
+    } else if (dir < 0 && exitT !== exitT) {
+      if (high[i]! * 4 >= stop) exitT = (o >= stop ? o : stop) + slip;
+      else if (low[i]! * 4 <= target) exitT = o <= target ? o : target;
+    }
+    if (exitT === exitT) {
+      const pnl = (exitT - entryT) * dir * tickCents - commission2;
+      trades++;
+      netCents += pnl;
+      sessionCents += pnl;
+      digest = digestTrade(digest, t, pnl);
+      if (pnl >= 0) losses = 0;
+      else if (++losses >= lossLimit) {
+        losses = 0;
+        pauseUntil = t + pause;
+      }
+      dir = 0;
     }
     const c = close[i]! * 4;
     const openCents = dir === 0 ? 0 : (c - entryT) * dir * tickCents - commission2 / 2;
@@ -131,14 +133,20 @@ export function bareLoopZScore(series: BarSeries, cols: ZColumns, params: { look
     if (equity > peak) peak = equity;
     if (peak - equity > maxDd) maxDd = peak - equity;
     if (peak - equity >= ddLimit || sessionCents + openCents <= -dayLimit) throw new Error('bare loop: a risk limit was reached; it has no halts (widen the limits)');
+    const zi = z[i]!;
     if (dir !== 0) {
       if (t - entryTime >= maxHold) pending = 2;
-      else if (!Number.isNaN(z[i]!) && (dir > 0 ? cmp(i, xL, exitLong) >= 0 : cmp(i, xS, exitShort) <= 0)) pending = 2;
-    } else if (!Number.isNaN(z[i]!) && t >= pauseUntil) {
+      else if (zi === zi && (dir > 0 ? cmp(i, xL, exitLong) >= 0 : cmp(i, xS, exitShort) <= 0)) pending = 2;
+    } else if (zi === zi && t >= pauseUntil) {
       if (cmp(i, eL, enterLong) <= 0) pending = 1;
       else if (cmp(i, eS, enterShort) >= 0) pending = -1;
     }
   }
-  if (dir !== 0) book(close[n - 1]! * 4, time[n - 1]!);
+  if (dir !== 0) {
+    const pnl = (close[n - 1]! * 4 - entryT) * dir * tickCents - commission2;
+    trades++;
+    netCents += pnl;
+    digest = digestTrade(digest, time[n - 1]!, pnl);
+  }
   return { trades, netCents, digest, maxDrawdownCents: maxDd };
 }

@@ -9,6 +9,7 @@ import {
   holdReached,
   NO_STREAK,
   positionSize,
+  type LossStreak,
   riskLimits,
   type RiskLimits,
   type TradingState,
@@ -67,6 +68,9 @@ export class TradingEngine {
   /** The settings' limits in cents, ms and ticks, converted once: onBarClose runs every bar. */
   private readonly limits: RiskLimits;
   private changes: RiskChange[] = [];
+  private quietFrom = Number.POSITIVE_INFINITY;
+  private quietUntil = Number.NEGATIVE_INFINITY;
+  private quietStreak: LossStreak | null = null;
   readonly qty: number;
 
   constructor(
@@ -105,6 +109,18 @@ export class TradingEngine {
 
   /** Rolls the session (daily P&L, halts that end with it) when `time` lies in a new one. Idempotent. */
   beginBar(time: number): void {
+    // Nothing to do until the next session or the end of a cooldown, while the state is the
+    // one last rolled (a caller may restore an earlier state object: then it is rolled again).
+    const s = this.state;
+    if (time < this.quietUntil && time >= this.quietFrom && s.streak === this.quietStreak && s.sessionStart === this.quietFrom) return;
+    this.roll(time);
+    this.quietFrom = s.sessionStart;
+    this.quietStreak = s.streak;
+    const pause = s.streak.pauseUntil;
+    this.quietUntil = pause !== 0 && pause < this.sessions.until ? pause : this.sessions.until;
+  }
+
+  private roll(time: number): void {
     const s = this.state;
     if (s.streak.pauseUntil !== 0 && time >= s.streak.pauseUntil) {
       s.streak = { losses: s.streak.losses, pauseUntil: 0 };

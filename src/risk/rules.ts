@@ -106,7 +106,7 @@ export const NO_STREAK: LossStreak = { losses: 0, pauseUntil: 0 };
  * `pauseMinutes` from that trade's exit and the count starts again. A trade with P&L ≥ 0 resets it.
  */
 export function afterTrade(streak: LossStreak, pnlCents: number, exitTime: number, limit: number, pauseMinutes: number): LossStreak {
-  if (pnlCents >= 0) return { losses: 0, pauseUntil: streak.pauseUntil };
+  if (pnlCents >= 0) return streak.losses === 0 ? streak : { losses: 0, pauseUntil: streak.pauseUntil };
   const losses = streak.losses + 1;
   if (losses >= limit) return { losses: 0, pauseUntil: exitTime + pauseMinutes * MINUTE };
   return { losses, pauseUntil: streak.pauseUntil };
