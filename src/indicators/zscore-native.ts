@@ -24,7 +24,7 @@ export interface ZScoreNativeModule {
   ZScore: new (lookback: number) => NativeZScore;
   /** Exact N and D per bar on the tick grid, two entries per close (see `tick-moments.ts`). */
   rollingTickMoments(closes: Float64Array, lookback: number, out?: Float64Array): Float64Array;
-  /** The vector unit the batch kernel chose at run time ("avx", "sse2", "portable"; `QS_ZSCORE_ISA` caps it). */
+  /** The vector unit the batch kernel chose at run time ("avx512", "avx", "sse2", "portable"; `QS_ZSCORE_ISA` caps it). */
   zscoreKernel(): string;
 }
 
