@@ -198,19 +198,22 @@ export class TradingEngine {
   onBarClose(time: number, close: number, signal: Signal): Decision | EntryDenied | null {
     this.beginBar(time);
     const s = this.state;
-    const open = this.unrealisedCents(close);
-    s.equityCents = this.capitalCents + s.realisedCents + open;
-    if (s.equityCents > s.peakEquityCents) s.peakEquityCents = s.equityCents;
     const p = s.position;
+    const open = p === null ? 0 : moveCents(p.entryPrice, close, p.qty, directionOf(p.side)) - p.entryCommissionCents;
+    const equity = this.capitalCents + s.realisedCents + open;
+    s.equityCents = equity;
+    let peak = s.peakEquityCents;
+    if (equity > peak) s.peakEquityCents = peak = equity;
 
-    if (s.halt?.reason === 'drawdown') return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
+    const h = s.halt;
+    if (h !== null && h.reason === 'drawdown') return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
     const limits = this.limits;
-    if (drawdownReached(s.peakEquityCents, s.equityCents, limits.maxDrawdownCents)) {
+    if (drawdownReached(peak, equity, limits.maxDrawdownCents)) {
       this.trip('drawdown', time, `equity ${fromCents(s.equityCents).toFixed(2)} is ${fromCents(s.peakEquityCents - s.equityCents).toFixed(2)} below peak ${fromCents(s.peakEquityCents).toFixed(2)}`);
       return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
     }
     if (dailyLossReached(s.sessionRealisedCents + open, limits.dailyLossCents)) {
-      if (s.halt?.reason !== 'daily_loss') this.trip('daily_loss', time, `session P&L ${fromCents(s.sessionRealisedCents + open).toFixed(2)} reached the daily loss limit ${this.settings.dailyLossLimit.toFixed(2)}`);
+      if (h === null || h.reason !== 'daily_loss') this.trip('daily_loss', time, `session P&L ${fromCents(s.sessionRealisedCents + open).toFixed(2)} reached the daily loss limit ${this.settings.dailyLossLimit.toFixed(2)}`);
       return p ? EXIT.daily_loss : this.deny(signal, 'daily_loss');
     }
     if (p !== null) {
