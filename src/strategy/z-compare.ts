@@ -4,22 +4,11 @@ import { ENTER_LONG, ENTER_SHORT, EXIT_LONG, EXIT_SHORT, reachedLevels, READY, t
 import type { ColumnCache } from './types.ts';
 
 /**
- * Per bar, the exact comparison of that bar's z (close against the last `lookback` closes) with
- * any threshold: from the batch moments column (native or TypeScript, computed once per lookback
- * and shared) or from incremental moments. Both are exact, so they decide alike at every bar.
+ * Per bar of the live path, the exact comparison of that bar's z (close against the last
+ * `lookback` closes) with any threshold, from incremental moments. The batch path reads the
+ * same decisions from `reachedColumn`; both are exact, so they decide alike at every bar.
  */
-export function zComparer(lookback: number, batch?: ColumnCache): (close: number) => Compare {
-  if (batch) {
-    const closes = batch.series.close;
-    const column = batch.get(`moments:${lookback}`, () => rollingTickMoments(closes, lookback));
-    const z = batch.get(`moments-z:${lookback}`, () => zOfMoments(column));
-    let at = -1;
-    const compare: Compare = (t) => compareAt(column, z, at, closes, lookback, t);
-    return () => {
-      at++;
-      return compare;
-    };
-  }
+export function zComparer(lookback: number): (close: number) => Compare {
   const moments = new TickMoments(lookback);
   const compare: Compare = (t) => moments.compare(t);
   return (close) => {
