@@ -80,6 +80,12 @@ pub fn rolling_z_score<'env>(
 
 /// Exact N and D of every bar on the tick grid (`moments.rs`), two entries per close; writes
 /// into `out` (length ≥ 2 · closes) and returns it when given.
+/// The vector unit the batch Z-Score kernel runs on here: "avx512", "avx", "sse2" or "portable".
+#[napi(js_name = "zscoreKernel")]
+pub fn zscore_kernel() -> &'static str {
+  zscore::kernel_isa().name()
+}
+
 #[napi(js_name = "rollingTickMoments", catch_unwind)]
 pub fn rolling_tick_moments_js<'env>(
   env: &'env Env,

@@ -18,6 +18,10 @@
 //! (`RollingZ`, the live feed) share this scheme but not their code: the batch kernel is
 //! organised for throughput, the incremental one mirrors the TypeScript `RollingStats`.
 
+#[cfg(target_arch = "x86_64")]
+mod avx;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 mod error;
 mod incremental;
 mod kernel;
@@ -71,20 +75,40 @@ pub fn rolling_zscore(closes: &[f64], lookback: usize, out: &mut [f64]) -> Resul
     return rolling_zscore_incremental(closes, lookback, out);
   }
   out[..lookback - 1].fill(f64::NAN);
-  let first = lookback - 1;
-  let seg = (n - first) / LANES;
-  // Short series (seg < lookback) would spend most of the time re-basing: one lane then.
-  let (starts, seg, tail) = if seg >= lookback {
-    (std::array::from_fn(|j| first + j * seg), seg, first + LANES * seg)
-  } else {
-    ([first; LANES], 0, first)
+  let outcome = match kernel_isa() {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: Isa::Avx512 is chosen only when the CPU reports AVX-512F.
+    Isa::Avx512 => {
+      split::<8>(closes, lookback, out, |x, l, o, s, len| unsafe { avx512::run_oct(x, l, o, s, len) })
+    }
+    _ => split::<LANES>(closes, lookback, out, run_segments),
   };
-  let main = run_segments(closes, lookback, out, starts, seg);
-  let rest = run_lanes::<1>(closes, lookback, out, [tail], n - tail);
-  if !(main.finite && rest.finite) {
+  if !outcome.finite {
     first_non_finite(closes)?;
   }
   Ok(())
+}
+
+/// Splits the outputs after the first full window into W segments run by `kernel` side by
+/// side, and the few left over into a single-lane tail.
+fn split<const W: usize>(
+  closes: &[f64],
+  lookback: usize,
+  out: &mut [f64],
+  kernel: impl Fn(&[f64], usize, &mut [f64], [usize; W], usize) -> Outcome,
+) -> Outcome {
+  let n = closes.len();
+  let first = lookback - 1;
+  let seg = (n - first) / W;
+  // Short series (seg < lookback) would spend most of the time re-basing: one lane then.
+  let (starts, seg, tail) = if seg >= lookback {
+    (std::array::from_fn(|j| first + j * seg), seg, first + W * seg)
+  } else {
+    ([first; W], 0, first)
+  };
+  let main = kernel(closes, lookback, out, starts, seg);
+  let rest = run_lanes::<1>(closes, lookback, out, [tail], n - tail);
+  Outcome { finite: main.finite && rest.finite }
 }
 
 /// The kernels keep per-lane sums for every step of a block: 64 bytes × lookback. Beyond
@@ -102,10 +126,84 @@ fn rolling_zscore_incremental(closes: &[f64], lookback: usize, out: &mut [f64]) 
   Ok(())
 }
 
+/// The vector unit the batch kernel runs on, chosen once at run time: the widest of AVX-512
+/// (eight segments per register), AVX (four) and SSE2 (two; every x86-64 has it), else
+/// portable code. The four-segment kernels (AVX, SSE2, portable) give bit-identical results;
+/// AVX-512's eight segments start their blocks elsewhere, so its last bits differ (it is
+/// bit-identical to the portable kernel on eight lanes). All are exact to 1e-9 (tested).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isa {
+  Avx512,
+  Avx,
+  Sse2,
+  Portable,
+}
+
+impl Isa {
+  pub fn name(self) -> &'static str {
+    match self {
+      Isa::Avx512 => "avx512",
+      Isa::Avx => "avx",
+      Isa::Sse2 => "sse2",
+      Isa::Portable => "portable",
+    }
+  }
+}
+
+/// The vector unit `rolling_zscore` uses on this CPU. `QS_ZSCORE_ISA=avx`, `sse2` or
+/// `portable` in the environment caps it, for comparing the kernels on one machine.
+pub fn kernel_isa() -> Isa {
+  static ISA: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+  *ISA.get_or_init(|| {
+    let cap = std::env::var("QS_ZSCORE_ISA").unwrap_or_default();
+    detect_isa(&cap)
+  })
+}
+
+#[cfg(target_arch = "x86_64")]
+fn detect_isa(cap: &str) -> Isa {
+  match cap {
+    "portable" => Isa::Portable,
+    "sse2" => Isa::Sse2,
+    "avx" if std::arch::is_x86_feature_detected!("avx") => Isa::Avx,
+    "avx" => Isa::Sse2,
+    _ if std::arch::is_x86_feature_detected!("avx512f") => Isa::Avx512,
+    _ if std::arch::is_x86_feature_detected!("avx") => Isa::Avx,
+    _ => Isa::Sse2,
+  }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn detect_isa(_cap: &str) -> Isa {
+  Isa::Portable
+}
+
 #[cfg(target_arch = "x86_64")]
 fn run_segments(x: &[f64], l: usize, out: &mut [f64], starts: [usize; LANES], len: usize) -> Outcome {
-  let pairs: [[usize; 2]; LANES / 2] = std::array::from_fn(|p| [starts[2 * p], starts[2 * p + 1]]);
-  sse2::run_pairs(x, l, out, pairs, len)
+  run_segments_on(kernel_isa(), x, l, out, starts, len)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn run_segments_on(
+  isa: Isa,
+  x: &[f64],
+  l: usize,
+  out: &mut [f64],
+  starts: [usize; LANES],
+  len: usize,
+) -> Outcome {
+  match isa {
+    // SAFETY: Isa::Avx is chosen only when the CPU reports AVX (or by a test that checked it).
+    Isa::Avx => unsafe { avx::run_quad(x, l, out, starts, len) },
+    // Eight segments (`split::<8>`); asked for four, the AVX kernel does them.
+    // SAFETY: AVX-512F implies AVX.
+    Isa::Avx512 => unsafe { avx::run_quad(x, l, out, starts, len) },
+    Isa::Sse2 => {
+      let pairs: [[usize; 2]; LANES / 2] = std::array::from_fn(|p| [starts[2 * p], starts[2 * p + 1]]);
+      sse2::run_pairs(x, l, out, pairs, len)
+    }
+    Isa::Portable => run_lanes::<LANES>(x, l, out, starts, len),
+  }
 }
 
 #[cfg(not(target_arch = "x86_64"))]

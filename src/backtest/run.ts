@@ -52,11 +52,8 @@ export function runBacktest(input: BacktestInput): BacktestResult {
 
   for (let i = from; i < to; i++) {
     const t = time[i]!;
-    engine.beginBar(t);
-    if (state.sessionStart !== session) {
-      if (i > from) endSession(time[i - 1]!, state.equityCents);
-      session = state.sessionStart;
-    }
+    // Equity at the previous close; the fills below do not change it, onBarClose does.
+    const previousEquityCents = state.equityCents;
     const o = open[i]!;
     if (pending !== null) {
       if (pending.type === 'enter') {
@@ -75,7 +72,13 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     const signal = strategy.onBar(close[i]!, engine.positionState);
     const decision = engine.onBarClose(t, close[i]!, signal);
     pending = decision === null || decision.type === 'denied' ? null : decision;
-    halts.record(engine.drainChanges());
+    // Fills and onBarClose roll the session first (beginBar), so it is known by now.
+    if (state.sessionStart !== session) {
+      if (i > from) endSession(time[i - 1]!, previousEquityCents);
+      session = state.sessionStart;
+    }
+    const changes = engine.drainChanges();
+    if (changes.length !== 0) halts.record(changes);
     if (equityOut !== undefined) equityOut[i - from] = state.equityCents;
     const dd = state.peakEquityCents - state.equityCents;
     if (dd > maxDrawdownCents) {

@@ -1,10 +1,11 @@
-import { runBacktest } from '../backtest/run.ts';
 import type { BarSeries } from '../domain/bar.ts';
-import { DEFAULT_ENGINE_SETTINGS } from '../engine/settings.ts';
 import { simulateBars } from '../market/simulator.ts';
+import { centredLevels } from '../strategy/thresholds.ts';
+import { ColumnCache } from '../strategy/types.ts';
+import { reachedColumn } from '../strategy/z-compare.ts';
 import { zscoreStrategy } from '../strategy/zscore.ts';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+import { benchEngineVsBare, UNHALTED, type EngineVsBare, type Spread } from './engine-vs-bare.ts';
+import { benchVectorbt } from './vectorbt.ts';
 
 /** Trading days of 1-minute Globex bars that give at least `bars` bars (~1,380 a day). */
 function simulate(bars: number): BarSeries {
@@ -13,21 +14,15 @@ function simulate(bars: number): BarSeries {
 }
 
 /**
- * Limits so wide that no halt ends trading early: every bar goes through fills, marks and a
- * decision, so the figure is the engine's cost, not that of a halted run skipping work.
+ * The backtest on 1,000,000 bars: the shared engine path (runBacktest → TradingEngine, the
+ * strategy's signal column included) against the bare loop of the same rules, back to back in
+ * each repeat, and vectorbt on the same bars when `QS_PYTHON` has it. ns per bar, CPU time.
  */
-const UNHALTED = { ...DEFAULT_ENGINE_SETTINGS, maxDrawdown: 1e9, dailyLossLimit: 1e9 };
-
-/** Z-Score backtest over 1,000,000 bars through the full engine path (z column included), median of runs. */
-export function benchBacktest(opts: { bars?: number; runs?: number } = {}): { backtestBarsPerSec: number; bars: number; trades: number } {
+export function benchBacktest(opts: { bars?: number; repeats?: number } = {}): EngineVsBare & { vectorbt: { perBar: Spread; trades: number } | null } {
   const series = simulate(opts.bars ?? 1_000_000);
-  const times: number[] = [];
-  let trades = 0;
-  for (let r = 0; r < (opts.runs ?? 5); r++) {
-    const t0 = performance.now();
-    const res = runBacktest({ series, strategy: zscoreStrategy, params: zscoreStrategy.defaults, settings: UNHALTED });
-    times.push(performance.now() - t0);
-    trades = res.trades.length;
-  }
-  return { backtestBarsPerSec: series.length / (median(times) / 1000), bars: series.length, trades };
+  const repeats = opts.repeats ?? 9;
+  const res = benchEngineVsBare(series, { repeats });
+  const p = zscoreStrategy.defaults;
+  const reached = reachedColumn(p.lookback!, new ColumnCache(series), centredLevels(p.entry!, p.exit!));
+  return { ...res, vectorbt: benchVectorbt(series, reached, Math.min(repeats, 5)) };
 }

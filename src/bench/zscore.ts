@@ -8,21 +8,28 @@ import { loadZScoreNative } from '../indicators/zscore-native.ts';
 import { rollingZScoreTs, ZScoreTs } from '../indicators/zscore-ts.ts';
 import { rollingTickMomentsTs, TickMoments } from '../indicators/tick-moments.ts';
 import { zscoreImpl } from '../indicators/zscore.ts';
+import { spread, type Spread } from './engine-vs-bare.ts';
 
 export interface ZScoreBenchRow {
   name: string;
-  /** Nanoseconds per element (batch, copy) or per call (push). */
+  /** Nanoseconds per element (batch, copy) or per call (push): median, min and max of the runs. */
   nsPerEl: number;
+  min: number;
+  max: number;
   elPerSec: number;
 }
 
 export interface ZScoreBenchResult {
   zscoreImpl: 'native' | 'ts';
+  /** The vector unit the native batch kernel runs on (null without the native module). */
+  zscoreKernel: string | null;
   zscoreNativeNsPerEl: number | null;
   zscoreTsNsPerEl: number;
   zscorePushNativeNs: number | null;
   zscorePushTsNs: number;
   memcpyNsPerEl: number;
+  /** The copy of the moments' input (2 M prices), their reference. */
+  momentsMemcpyNsPerEl: number;
   momentsNativeNsPerEl: number | null;
   momentsTsNsPerEl: number;
   momentsPushTsNs: number;
@@ -48,22 +55,18 @@ export function randomWalkPrices(n: number, seed = 1, start = 5000, step = 0.5):
   return xs;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** Median nanoseconds per element over `runs` timed runs, after one untimed warm-up. */
-function timeNsPerEl(n: number, runs: number, run: () => void): number {
+/** Nanoseconds per element over `runs` timed runs (median, min, max), after one untimed warm-up. */
+function timeSpread(n: number, runs: number, run: () => void): Spread {
   run();
   const samples: number[] = [];
   for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
+    // CPU time of the process, as the backtest bench: a run that loses the core is not charged.
+    const c0 = process.cpuUsage();
     run();
-    samples.push(((performance.now() - t0) * 1e6) / n);
+    const c = process.cpuUsage(c0);
+    samples.push(((c.user + c.system) * 1e3) / n);
   }
-  return median(samples);
+  return spread(samples);
 }
 
 /** Pushes every close; the checksum keeps the work observable so it cannot be optimised away. */
@@ -84,26 +87,28 @@ export async function benchZScore(opts: { n?: number; lookback?: number; runs?: 
   const native = loadZScoreNative({});
   let checksum = 0;
 
-  const memcpyNsPerEl = timeNsPerEl(n, runs, () => copy.set(closes));
-  const zscoreTsNsPerEl = timeNsPerEl(n, runs, () => rollingZScoreTs(closes, lookback, out));
-  const zscoreNativeNsPerEl = native ? timeNsPerEl(n, runs, () => native.rollingZScore(closes, lookback, out)) : null;
+  const memcpyNsPerElS = timeSpread(n, runs, () => copy.set(closes));
+  const zscoreTsNsPerElS = timeSpread(n, runs, () => rollingZScoreTs(closes, lookback, out));
+  const zscoreNativeNsPerElS = native ? timeSpread(n, runs, () => native.rollingZScore(closes, lookback, out)) : null;
   // A push costs the same on any prefix; a million keeps the native run (Node-API calls
   // cost ~0.25 µs in Bun) from dominating the whole bench.
   const pushes = closes.subarray(0, Math.min(n, 1_000_000));
-  const zscorePushTsNs = timeNsPerEl(pushes.length, runs, () => {
+  const zscorePushTsNsS = timeSpread(pushes.length, runs, () => {
     checksum += pushAll(new ZScoreTs(lookback), pushes);
   });
-  const zscorePushNativeNs = native
-    ? timeNsPerEl(pushes.length, runs, () => {
+  const zscorePushNativeNsS = native
+    ? timeSpread(pushes.length, runs, () => {
         checksum += pushAll(new native.ZScore(lookback), pushes);
       })
     : null;
   // Moments need tick prices; two million of them keep the 2n-entry output small.
   const ticks = Float64Array.from(closes.subarray(0, Math.min(n, 2_000_000)), (c) => Math.round(c * 4) / 4);
   const momentsOut = new Float64Array(2 * ticks.length);
-  const momentsTsNsPerEl = timeNsPerEl(ticks.length, runs, () => rollingTickMomentsTs(ticks, lookback, momentsOut));
-  const momentsNativeNsPerEl = native ? timeNsPerEl(ticks.length, runs, () => native.rollingTickMoments(ticks, lookback, momentsOut)) : null;
-  const momentsPushTsNs = timeNsPerEl(pushes.length, runs, () => {
+  const ticksCopy = new Float64Array(ticks.length);
+  const momentsMemcpyS = timeSpread(ticks.length, runs, () => ticksCopy.set(ticks));
+  const momentsTsNsPerElS = timeSpread(ticks.length, runs, () => rollingTickMomentsTs(ticks, lookback, momentsOut));
+  const momentsNativeNsPerElS = native ? timeSpread(ticks.length, runs, () => native.rollingTickMoments(ticks, lookback, momentsOut)) : null;
+  const momentsPushTsNsS = timeSpread(pushes.length, runs, () => {
     const m = new TickMoments(lookback);
     for (let i = 0; i < pushes.length; i++) {
       m.push(ticks[i % ticks.length]!);
@@ -112,27 +117,30 @@ export async function benchZScore(opts: { n?: number; lookback?: number; runs?: 
   });
   if (Number.isNaN(checksum)) throw new Error('z-score bench: non-finite checksum');
 
-  const row = (name: string, nsPerEl: number | null): ZScoreBenchRow[] =>
-    nsPerEl === null ? [] : [{ name, nsPerEl, elPerSec: 1e9 / nsPerEl }];
+  const row = (name: string, t: Spread | null): ZScoreBenchRow[] =>
+    t === null ? [] : [{ name, nsPerEl: t.median, min: t.min, max: t.max, elPerSec: 1e9 / t.median }];
   return {
     zscoreImpl,
-    zscoreNativeNsPerEl,
-    zscoreTsNsPerEl,
-    zscorePushNativeNs,
-    zscorePushTsNs,
-    memcpyNsPerEl,
-    momentsNativeNsPerEl,
-    momentsTsNsPerEl,
-    momentsPushTsNs,
+    zscoreKernel: native ? native.zscoreKernel() : null,
+    zscoreNativeNsPerEl: zscoreNativeNsPerElS?.median ?? null,
+    zscoreTsNsPerEl: zscoreTsNsPerElS.median,
+    zscorePushNativeNs: zscorePushNativeNsS?.median ?? null,
+    zscorePushTsNs: zscorePushTsNsS.median,
+    memcpyNsPerEl: memcpyNsPerElS.median,
+    momentsMemcpyNsPerEl: momentsMemcpyS.median,
+    momentsNativeNsPerEl: momentsNativeNsPerElS?.median ?? null,
+    momentsTsNsPerEl: momentsTsNsPerElS.median,
+    momentsPushTsNs: momentsPushTsNsS.median,
     rows: [
-      ...row(`z-score batch native (lookback ${lookback})`, zscoreNativeNsPerEl),
-      ...row(`z-score batch TypeScript (lookback ${lookback})`, zscoreTsNsPerEl),
-      ...row('z-score push native (per call)', zscorePushNativeNs),
-      ...row(`exact tick moments batch native (lookback ${lookback})`, momentsNativeNsPerEl),
-      ...row(`exact tick moments batch TypeScript (lookback ${lookback})`, momentsTsNsPerEl),
-      ...row('exact tick moments push TypeScript (per call)', momentsPushTsNs),
-      ...row('z-score push TypeScript (per call)', zscorePushTsNs),
-      ...row('Float64Array.set copy', memcpyNsPerEl),
+      ...row(`z-score batch native (lookback ${lookback})`, zscoreNativeNsPerElS),
+      ...row(`z-score batch TypeScript (lookback ${lookback})`, zscoreTsNsPerElS),
+      ...row('z-score push native (per call)', zscorePushNativeNsS),
+      ...row(`exact tick moments batch native (lookback ${lookback})`, momentsNativeNsPerElS),
+      ...row(`exact tick moments batch TypeScript (lookback ${lookback})`, momentsTsNsPerElS),
+      ...row('exact tick moments push TypeScript (per call)', momentsPushTsNsS),
+      ...row('z-score push TypeScript (per call)', zscorePushTsNsS),
+      ...row(`Float64Array.set copy (${n.toLocaleString('en-US')} prices)`, memcpyNsPerElS),
+      ...row(`Float64Array.set copy (${ticks.length.toLocaleString('en-US')} prices, the moments' input)`, momentsMemcpyS),
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { benchBacktest } from '../bench/backtest.ts';
+import type { Spread } from '../bench/engine-vs-bare.ts';
 import { benchGridPool, benchWalkForward } from '../bench/grid.ts';
 import { benchFragments } from '../bench/fragments.ts';
 import { benchLiveInChild } from '../bench/live.ts';
@@ -17,6 +18,7 @@ const spec = {
   help: { json: 'print one JSON object of figures', quick: 'smaller inputs (a smoke run, not for the README)' },
 } as const;
 
+const round2 = (s: Spread) => ({ median: Number(s.median.toFixed(2)), min: Number(s.min.toFixed(2)), max: Number(s.max.toFixed(2)) });
 const fmt = (v: number | null, digits = 2) => (v === null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits }));
 
 async function main(argv: string[]): Promise<number> {
@@ -26,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   const log = (s: string) => parsed.values.json || process.stderr.write(`${s}\n`);
 
   log('backtest: 1,000,000 bars…');
-  const bt = benchBacktest(quick ? { bars: 100_000, runs: 3 } : {});
+  const bt = benchBacktest(quick ? { bars: 100_000, repeats: 3 } : {});
   log('grid search: 125 sets over a year of bars, serial then on a worker pool, 3 repeats…');
   const grid = await benchGridPool(quick ? { bars: 35_000, repeats: 1 } : {});
   log('walk-forward: 25 sets, 1, 5 and 20 folds on the same bars…');
@@ -43,8 +45,15 @@ async function main(argv: string[]): Promise<number> {
   log('live path under dashboard load: 20,000 requests at 50 concurrent + 500 live streams (about a minute)…');
   const loaded = await benchUnderLoadInChild(quick ? { requests: 500, concurrency: 10, sse: 20, idleMs: 1000 } : {});
 
+  const vbt = bt.vectorbt;
   const figures = {
-    backtestBarsPerSec: Math.round(bt.backtestBarsPerSec),
+    backtestBarsPerSec: Math.round(1e9 / bt.engine.median),
+    backtestEngineNsPerBar: round2(bt.engine),
+    backtestBareLoopNsPerBar: round2(bt.bare),
+    backtestEngineToBareLoop: round2(bt.ratio),
+    backtestTrades: bt.trades,
+    vectorbtNsPerBar: vbt === null ? null : round2(vbt.perBar),
+    vectorbtToEngine: vbt === null ? null : Number((vbt.perBar.median / bt.engine.median).toFixed(2)),
     gridSeconds: Number(grid.poolSeconds.toFixed(3)),
     gridSerialSeconds: Number(grid.serialSeconds.toFixed(3)),
     gridWorkerSpeedup: Number(grid.speedup.toFixed(2)),
@@ -52,11 +61,14 @@ async function main(argv: string[]): Promise<number> {
     walkForwardSeconds: Object.fromEntries(wf.rows.map((r) => [r.folds, Number(r.seconds.toFixed(3))])),
     walkForwardFoldRatio: Number(wf.ratio.toFixed(2)),
     zscoreImpl: z.zscoreImpl,
+    zscoreKernel: z.zscoreKernel,
     zscoreNativeNsPerEl: z.zscoreNativeNsPerEl,
     zscoreTsNsPerEl: z.zscoreTsNsPerEl,
     zscorePushNativeNs: z.zscorePushNativeNs,
     zscorePushTsNs: z.zscorePushTsNs,
     zscoreMemcpyNsPerEl: z.memcpyNsPerEl,
+    momentsNativeNsPerEl: z.momentsNativeNsPerEl,
+    momentsMemcpyNsPerEl: z.momentsMemcpyNsPerEl,
     zscoreNumpyNsPerEl: numpyNs,
     barToOrderP50Us: Number(live.barToOrderP50Us.toFixed(1)),
     barToOrderP99Us: Number(live.barToOrderP99Us.toFixed(1)),
@@ -73,12 +85,18 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(figures)}\n`);
     return 0;
   }
+  const span = (s: Spread, digits = 1) => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
   const rows: string[][] = [
-    ['Backtest, Z-Score, full engine path', `${fmt(bt.backtestBarsPerSec, 0)} bars/s`, `${fmt(bt.bars, 0)} bars, ${bt.trades} trades, one core`],
+    ['Backtest, Z-Score, engine path (runBacktest → TradingEngine)', `${span(bt.engine)} ns/bar`, `${fmt(bt.bars, 0)} bars, ${fmt(bt.trades, 0)} trades, net ${fmt(bt.netPnl)} $, one core`],
+    ['Backtest, bare loop of the same rules (reference)', `${span(bt.bare)} ns/bar`, 'same trades, P&L and max drawdown to the cent (checked)'],
+    ['Engine / bare loop, per repeat', `${span(bt.ratio, 2)}×`, `${bt.repeats} repeats back to back; median (min–max)`],
+    ...(vbt === null
+      ? [['vectorbt Portfolio.from_signals', '—', 'set QS_PYTHON to a Python with vectorbt']]
+      : [['vectorbt Portfolio.from_signals, same bars and signals', `${span(vbt.perBar)} ns/bar`, `${fmt(vbt.perBar.median / bt.engine.median, 1)}× the engine's time; ${fmt(vbt.trades, 0)} trades (its own fill rules)`]]),
     [`Grid search ${grid.sets} sets, serial`, `${fmt(grid.serialSeconds, 3)} s`, `${fmt(grid.bars, 0)} bars, median of ${grid.repeats}`],
     [`Grid search ${grid.sets} sets, pool of ${grid.workers} workers`, `${fmt(grid.poolSeconds, 3)} s`, `speed-up ${fmt(grid.speedup)}× (${fmt(grid.speedupMin)}–${fmt(grid.speedupMax)} over ${grid.repeats} paired runs)`],
     ...wf.rows.map((r) => [`Walk-forward ${wf.sets} sets, ${r.folds} fold${r.folds === 1 ? '' : 's'}`, `${fmt(r.seconds, 3)} s`, `${fmt(r.min, 3)}–${fmt(r.max, 3)} s, ${fmt(wf.bars, 0)} bars`]),
-    ...z.rows.map((r) => [r.name, `${fmt(r.nsPerEl, 2)} ns/el`, `${fmt(r.elPerSec / 1e6, 1)} M el/s`]),
+    ...z.rows.map((r) => [r.name, `${fmt(r.nsPerEl, 2)} (${fmt(r.min, 2)}–${fmt(r.max, 2)}) ns/el`, `${fmt(r.elPerSec / 1e6, 1)} M el/s`]),
     ...(numpyNs === null ? [] : [['z-score NumPy sliding window (python3)', `${fmt(numpyNs, 2)} ns/el`, 'reference, not used']]),
     ...frag.results.map((r) => [`Dashboard ${r.name}`, `${fmt(r.p50Ms, 3)} / ${fmt(r.p99Ms, 3)} ms`, 'p50 / p99']),
     ['Bar → order request, p50 / p99', `${fmt(live.barToOrderP50Us, 0)} / ${fmt(live.barToOrderP99Us, 0)} µs`, `${fmt(live.orderRequests, 0)} order requests`],
@@ -91,7 +109,8 @@ async function main(argv: string[]): Promise<number> {
   const native = z.zscoreNativeNsPerEl;
   const ratios = [
     `native batch vs TypeScript batch: ${ratio(native, z.zscoreTsNsPerEl)} faster`,
-    `native batch vs memory copy: ${native === null ? '—' : fmt(native / z.memcpyNsPerEl, 1)}× the copy's time`,
+    `native batch vs memory copy: ${native === null ? '—' : fmt(native / z.memcpyNsPerEl, 1)}× the copy's time (kernel: ${z.zscoreKernel ?? '—'})`,
+    `native tick moments vs memory copy of their input: ${z.momentsNativeNsPerEl === null ? '—' : fmt(z.momentsNativeNsPerEl / z.momentsMemcpyNsPerEl, 1)}× the copy's time`,
     `native batch vs NumPy: ${ratio(native, numpyNs)} faster`,
     `walk-forward ${wf.rows.at(-1)!.folds} folds vs 1 fold: ${fmt(wf.ratio)}× the time`,
     `live push: ${z.zscorePushNativeNs !== null && z.zscorePushNativeNs > z.zscorePushTsNs ? 'TypeScript (a Node-API call costs more than the whole update)' : 'native'}`,

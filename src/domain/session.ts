@@ -69,6 +69,11 @@ export class SessionTracker {
   private start = Number.NEGATIVE_INFINITY;
   private next = Number.NEGATIVE_INFINITY;
 
+  /** Start of the session after the one last returned by `at`. */
+  get until(): number {
+    return this.next;
+  }
+
   /** The start of the session containing `utcMs`. */
   at(utcMs: number): number {
     if (utcMs >= this.next || utcMs < this.start) {

@@ -3,12 +3,15 @@ import { SessionTracker } from '../domain/session.ts';
 import { directionOf, type ExitReason, type Side, type Trade } from '../domain/trading.ts';
 import {
   afterTrade,
-  bracketLevels,
-  dailyLossBreached,
-  drawdownBreached,
-  holdExpired,
+  bracketLevelsInTicks,
+  dailyLossReached,
+  drawdownReached,
+  holdReached,
   NO_STREAK,
   positionSize,
+  type LossStreak,
+  riskLimits,
+  type RiskLimits,
   type TradingState,
 } from '../risk/rules.ts';
 import type { PositionState, Signal } from '../strategy/types.ts';
@@ -62,7 +65,12 @@ export class TradingEngine {
   private readonly sessions = new SessionTracker();
   private readonly commissionCents: number;
   private readonly capitalCents: number;
+  /** The settings' limits in cents, ms and ticks, converted once: onBarClose runs every bar. */
+  private readonly limits: RiskLimits;
   private changes: RiskChange[] = [];
+  private quietFrom = Number.POSITIVE_INFINITY;
+  private quietUntil = Number.NEGATIVE_INFINITY;
+  private quietStreak: LossStreak | null = null;
   readonly qty: number;
 
   constructor(
@@ -72,6 +80,7 @@ export class TradingEngine {
     this.commissionCents = toCents(settings.commissionPerContract);
     this.qty = positionSize(settings.contracts, settings.maxContracts);
     this.capitalCents = toCents(settings.initialCapital);
+    this.limits = riskLimits(settings);
     this.state = restored ?? {
       position: null,
       realisedCents: 0,
@@ -100,6 +109,18 @@ export class TradingEngine {
 
   /** Rolls the session (daily P&L, halts that end with it) when `time` lies in a new one. Idempotent. */
   beginBar(time: number): void {
+    // Nothing to do until the next session or the end of a cooldown, while the state is the
+    // one last rolled (a caller may restore an earlier state object: then it is rolled again).
+    const s = this.state;
+    if (time < this.quietUntil && time >= this.quietFrom && s.streak === this.quietStreak && s.sessionStart === this.quietFrom) return;
+    this.roll(time);
+    this.quietFrom = s.sessionStart;
+    this.quietStreak = s.streak;
+    const pause = s.streak.pauseUntil;
+    this.quietUntil = pause !== 0 && pause < this.sessions.until ? pause : this.sessions.until;
+  }
+
+  private roll(time: number): void {
     const s = this.state;
     if (s.streak.pauseUntil !== 0 && time >= s.streak.pauseUntil) {
       s.streak = { losses: s.streak.losses, pauseUntil: 0 };
@@ -120,7 +141,7 @@ export class TradingEngine {
 
   openPosition(side: Side, qty: number, price: number, time: number): OpenPosition {
     this.beginBar(time);
-    const { stop, target } = bracketLevels(side, price, this.settings.stopLossPerContract, this.settings.takeProfitPerContract);
+    const { stop, target } = bracketLevelsInTicks(side, price, this.limits.stopTicks, this.limits.targetTicks);
     const position: OpenPosition = { side, qty, entryPrice: price, entryTime: time, stop, target, entryCommissionCents: this.commissionCents * qty };
     this.state.position = position;
     return position;
@@ -136,7 +157,7 @@ export class TradingEngine {
     this.beginBar(time);
     const total = p.qty + qty;
     const entryPrice = (p.entryPrice * p.qty + price * qty) / total;
-    const { stop, target } = bracketLevels(p.side, roundToTick(entryPrice), this.settings.stopLossPerContract, this.settings.takeProfitPerContract);
+    const { stop, target } = bracketLevelsInTicks(p.side, roundToTick(entryPrice), this.limits.stopTicks, this.limits.targetTicks);
     const position: OpenPosition = { ...p, qty: total, entryPrice, stop, target, entryCommissionCents: this.commissionCents * total };
     this.state.position = position;
     return position;
@@ -177,22 +198,26 @@ export class TradingEngine {
   onBarClose(time: number, close: number, signal: Signal): Decision | EntryDenied | null {
     this.beginBar(time);
     const s = this.state;
-    const open = this.unrealisedCents(close);
-    s.equityCents = this.capitalCents + s.realisedCents + open;
-    if (s.equityCents > s.peakEquityCents) s.peakEquityCents = s.equityCents;
     const p = s.position;
+    const open = p === null ? 0 : moveCents(p.entryPrice, close, p.qty, directionOf(p.side)) - p.entryCommissionCents;
+    const equity = this.capitalCents + s.realisedCents + open;
+    s.equityCents = equity;
+    let peak = s.peakEquityCents;
+    if (equity > peak) s.peakEquityCents = peak = equity;
 
-    if (s.halt?.reason === 'drawdown') return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
-    if (drawdownBreached(s.peakEquityCents, s.equityCents, this.settings.maxDrawdown)) {
+    const h = s.halt;
+    if (h !== null && h.reason === 'drawdown') return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
+    const limits = this.limits;
+    if (drawdownReached(peak, equity, limits.maxDrawdownCents)) {
       this.trip('drawdown', time, `equity ${fromCents(s.equityCents).toFixed(2)} is ${fromCents(s.peakEquityCents - s.equityCents).toFixed(2)} below peak ${fromCents(s.peakEquityCents).toFixed(2)}`);
       return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
     }
-    if (dailyLossBreached(s.sessionRealisedCents + open, this.settings.dailyLossLimit)) {
-      if (s.halt?.reason !== 'daily_loss') this.trip('daily_loss', time, `session P&L ${fromCents(s.sessionRealisedCents + open).toFixed(2)} reached the daily loss limit ${this.settings.dailyLossLimit.toFixed(2)}`);
+    if (dailyLossReached(s.sessionRealisedCents + open, limits.dailyLossCents)) {
+      if (h === null || h.reason !== 'daily_loss') this.trip('daily_loss', time, `session P&L ${fromCents(s.sessionRealisedCents + open).toFixed(2)} reached the daily loss limit ${this.settings.dailyLossLimit.toFixed(2)}`);
       return p ? EXIT.daily_loss : this.deny(signal, 'daily_loss');
     }
     if (p !== null) {
-      if (holdExpired(time, p.entryTime, this.settings.maxHoldMinutes)) return EXIT.max_hold;
+      if (holdReached(time, p.entryTime, limits.maxHoldMs)) return EXIT.max_hold;
       return signal === 'exit' ? EXIT.signal : null;
     }
     if (signal !== 'enter_long' && signal !== 'enter_short') return null;

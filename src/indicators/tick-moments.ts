@@ -193,14 +193,21 @@ export function zOfMoments(column: Float64Array): Float64Array {
 }
 
 /**
+ * Whether a column's z decides sign(z − t) by itself: its difference from the threshold's value
+ * is beyond `compareZ`'s margin (false for NaN, so a window not full or too large goes exact).
+ */
+export function zDecides(z: number, value: number): boolean {
+  return Math.abs(z - value) > 1e-12 * (Math.abs(z) + Math.abs(value));
+}
+
+/**
  * sign(z − t) at bar i, exactly, from a moments column and its `zOfMoments`; null before the
  * window is full. The same filter as `compareZ` (same z bits, same margin), then BigInt — from
  * the column, or for a window too large for doubles from its closes.
  */
 export function compareAt(column: Float64Array, z: Float64Array, i: number, closes: Float64Array, lookback: number, t: Threshold): Sign | null {
   const zi = z[i]!;
-  const diff = zi - t.value;
-  if (Math.abs(diff) > 1e-12 * (Math.abs(zi) + Math.abs(t.value))) return diff > 0 ? 1 : -1;
+  if (zDecides(zi, t.value)) return zi > t.value ? 1 : -1;
   const den = column[2 * i + 1]!;
   if (Number.isNaN(den)) return null;
   if (den !== Number.POSITIVE_INFINITY) return compareZ(column[2 * i]!, den, t);

@@ -24,6 +24,8 @@ export interface ZScoreNativeModule {
   ZScore: new (lookback: number) => NativeZScore;
   /** Exact N and D per bar on the tick grid, two entries per close (see `tick-moments.ts`). */
   rollingTickMoments(closes: Float64Array, lookback: number, out?: Float64Array): Float64Array;
+  /** The vector unit the batch kernel chose at run time ("avx512", "avx", "sse2", "portable"; `QS_ZSCORE_ISA` caps it). */
+  zscoreKernel(): string;
 }
 
 export const NATIVE_ZSCORE_PATH = fileURLToPath(new URL('../../native/zscore.node', import.meta.url));

@@ -25,24 +25,67 @@ export interface BracketLevels {
  *   legs keeps the bracket inside the configured amounts on either side.
  */
 export function bracketLevels(side: Side, entryPrice: number, stopLossPerContract: number, takeProfitPerContract: number): BracketLevels {
+  return bracketLevelsInTicks(side, entryPrice, dollarsToTicksWithin(stopLossPerContract), dollarsToTicksWithin(takeProfitPerContract));
+}
+
+/** `bracketLevels` with the distances already in ticks (`riskLimits`), for the hot path. */
+export function bracketLevelsInTicks(side: Side, entryPrice: number, stopTicks: number, targetTicks: number): BracketLevels {
   const entry = toTicks(entryPrice);
-  const stopTicks = dollarsToTicksWithin(stopLossPerContract);
-  const targetTicks = dollarsToTicksWithin(takeProfitPerContract);
   return side === 'long'
     ? { stop: fromTicks(entry - stopTicks), target: fromTicks(entry + targetTicks) }
     : { stop: fromTicks(entry + stopTicks), target: fromTicks(entry - targetTicks) };
 }
 
 export function drawdownBreached(peakEquityCents: number, equityCents: number, maxDrawdown: number): boolean {
-  return peakEquityCents - equityCents >= toCents(maxDrawdown);
+  return drawdownReached(peakEquityCents, equityCents, toCents(maxDrawdown));
 }
 
 export function dailyLossBreached(sessionPnlCents: number, dailyLossLimit: number): boolean {
-  return sessionPnlCents <= -toCents(dailyLossLimit);
+  return dailyLossReached(sessionPnlCents, toCents(dailyLossLimit));
 }
 
 export function holdExpired(barTime: number, entryTime: number, maxHoldMinutes: number): boolean {
-  return barTime - entryTime >= maxHoldMinutes * MINUTE;
+  return holdReached(barTime, entryTime, maxHoldMinutes * MINUTE);
+}
+
+/**
+ * The limits above in the units the rules compare in, converted once per settings: a backtest
+ * asks them every bar, and converting dollars to cents every time cost a third of its bar.
+ */
+export interface RiskLimits {
+  readonly maxDrawdownCents: number;
+  readonly dailyLossCents: number;
+  readonly maxHoldMs: number;
+  readonly stopTicks: number;
+  readonly targetTicks: number;
+}
+
+export function riskLimits(s: {
+  readonly maxDrawdown: number;
+  readonly dailyLossLimit: number;
+  readonly maxHoldMinutes: number;
+  readonly stopLossPerContract: number;
+  readonly takeProfitPerContract: number;
+}): RiskLimits {
+  return {
+    maxDrawdownCents: toCents(s.maxDrawdown),
+    dailyLossCents: toCents(s.dailyLossLimit),
+    maxHoldMs: s.maxHoldMinutes * MINUTE,
+    stopTicks: dollarsToTicksWithin(s.stopLossPerContract),
+    targetTicks: dollarsToTicksWithin(s.takeProfitPerContract),
+  };
+}
+
+export function drawdownReached(peakEquityCents: number, equityCents: number, maxDrawdownCents: number): boolean {
+  return peakEquityCents - equityCents >= maxDrawdownCents;
+}
+
+export function dailyLossReached(sessionPnlCents: number, dailyLossCents: number): boolean {
+  return sessionPnlCents <= -dailyLossCents;
+}
+
+export function holdReached(barTime: number, entryTime: number, maxHoldMs: number): boolean {
+  return barTime - entryTime >= maxHoldMs;
 }
 
 export function positionSize(contracts: number, maxContracts: number): number {
@@ -63,7 +106,7 @@ export const NO_STREAK: LossStreak = { losses: 0, pauseUntil: 0 };
  * `pauseMinutes` from that trade's exit and the count starts again. A trade with P&L ≥ 0 resets it.
  */
 export function afterTrade(streak: LossStreak, pnlCents: number, exitTime: number, limit: number, pauseMinutes: number): LossStreak {
-  if (pnlCents >= 0) return { losses: 0, pauseUntil: streak.pauseUntil };
+  if (pnlCents >= 0) return streak.losses === 0 ? streak : { losses: 0, pauseUntil: streak.pauseUntil };
   const losses = streak.losses + 1;
   if (losses >= limit) return { losses: 0, pauseUntil: exitTime + pauseMinutes * MINUTE };
   return { losses, pauseUntil: streak.pauseUntil };

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { Bollinger } from '../indicators/bollinger.ts';
-import { centredLevels, reversionSignal } from './thresholds.ts';
+import { centredLevels, reversionSignal, signalOf } from './thresholds.ts';
 import type { ColumnCache, Strategy, StrategyDefinition, StrategyParams } from './types.ts';
-import { zComparer } from './z-compare.ts';
+import { reachedColumn } from './z-compare.ts';
 
 /**
  * Bollinger Bands reversion: flat and close ≤ lower band → long; close ≥ upper band → short;
@@ -28,8 +28,9 @@ export const bollingerStrategy: StrategyDefinition = {
     const levels = centredLevels(p.k!, 0);
     if (batch) {
       // The same moments column as the z-score of that lookback.
-      const next = zComparer(p.period!, batch);
-      return { onBar: (close, position) => reversionSignal(next(close), position, levels) };
+      const reached = reachedColumn(p.period!, batch, levels);
+      let at = -1;
+      return { onBar: (_close, position) => signalOf(reached[++at]!, position) };
     }
     const bands = new Bollinger(p.period!, p.k!);
     const compare = bands.compare.bind(bands);

@@ -20,18 +20,40 @@ export function centredLevels(entry: number, exit: number): ReversionLevels {
 }
 
 /**
- * Mean reversion on an indicator compared exactly with its levels: flat and value ≤ enterLong →
- * long; value ≥ enterShort → short; a long exits once value ≥ exitLong, a short once value ≤
- * exitShort. Ties (value exactly on a level) count as reached. Not warmed up advises nothing.
+ * Which levels a bar's value reached, as bits: READY once the indicator is warmed up (no other
+ * bit without it), then one bit per level. Ties (value exactly on a level) count as reached. A
+ * batch strategy computes this once per bar of a series (`reachedColumn`), so replaying a bar is
+ * one array read and `signalOf`; the live path computes it bar by bar. One rule either way.
  */
+export const READY = 1;
+export const ENTER_LONG = 2;
+export const ENTER_SHORT = 4;
+export const EXIT_LONG = 8;
+export const EXIT_SHORT = 16;
+
+/** value ≤ enterLong, value ≥ enterShort, value ≥ exitLong, value ≤ exitShort — decided exactly by `compare`. */
+export function reachedLevels(compare: Compare, levels: ReversionLevels): number {
+  const low = compare(levels.enterLong);
+  if (low === null) return 0;
+  let bits = READY;
+  if (low <= 0) bits |= ENTER_LONG;
+  if (compare(levels.enterShort)! >= 0) bits |= ENTER_SHORT;
+  if (compare(levels.exitLong)! >= 0) bits |= EXIT_LONG;
+  if (compare(levels.exitShort)! <= 0) bits |= EXIT_SHORT;
+  return bits;
+}
+
+/**
+ * Mean reversion on the levels a bar reached: flat and value ≤ enterLong → long; value ≥
+ * enterShort → short; a long exits once value ≥ exitLong, a short once value ≤ exitShort. Not
+ * warmed up advises nothing.
+ */
+export function signalOf(reached: number, position: PositionState): Signal {
+  if (position === 'flat') return reached & ENTER_LONG ? 'enter_long' : reached & ENTER_SHORT ? 'enter_short' : 'none';
+  return reached & (position === 'long' ? EXIT_LONG : EXIT_SHORT) ? 'exit' : 'none';
+}
+
+/** Mean reversion on an indicator compared exactly with its levels (`reachedLevels`, `signalOf`). */
 export function reversionSignal(compare: Compare, position: PositionState, levels: ReversionLevels): Signal {
-  if (position === 'flat') {
-    const low = compare(levels.enterLong);
-    if (low === null) return 'none';
-    if (low <= 0) return 'enter_long';
-    return compare(levels.enterShort)! >= 0 ? 'enter_short' : 'none';
-  }
-  const c = compare(position === 'long' ? levels.exitLong : levels.exitShort);
-  if (c === null) return 'none';
-  return (position === 'long' ? c >= 0 : c <= 0) ? 'exit' : 'none';
+  return signalOf(reachedLevels(compare, levels), position);
 }

@@ -1,29 +1,49 @@
-import { compareAt, TickMoments, zOfMoments } from '../indicators/tick-moments.ts';
+import { compareAt, TickMoments, zDecides, zOfMoments } from '../indicators/tick-moments.ts';
 import { rollingTickMoments } from '../indicators/zscore.ts';
-import type { Compare } from './thresholds.ts';
+import { ENTER_LONG, ENTER_SHORT, EXIT_LONG, EXIT_SHORT, reachedLevels, READY, type Compare, type ReversionLevels } from './thresholds.ts';
 import type { ColumnCache } from './types.ts';
 
 /**
- * Per bar, the exact comparison of that bar's z (close against the last `lookback` closes) with
- * any threshold: from the batch moments column (native or TypeScript, computed once per lookback
- * and shared) or from incremental moments. Both are exact, so they decide alike at every bar.
+ * Per bar of the live path, the exact comparison of that bar's z (close against the last
+ * `lookback` closes) with any threshold, from incremental moments. The batch path reads the
+ * same decisions from `reachedColumn`; both are exact, so they decide alike at every bar.
  */
-export function zComparer(lookback: number, batch?: ColumnCache): (close: number) => Compare {
-  if (batch) {
-    const closes = batch.series.close;
-    const column = batch.get(`moments:${lookback}`, () => rollingTickMoments(closes, lookback));
-    const z = batch.get(`moments-z:${lookback}`, () => zOfMoments(column));
-    let at = -1;
-    const compare: Compare = (t) => compareAt(column, z, at, closes, lookback, t);
-    return () => {
-      at++;
-      return compare;
-    };
-  }
+export function zComparer(lookback: number): (close: number) => Compare {
   const moments = new TickMoments(lookback);
   const compare: Compare = (t) => moments.compare(t);
   return (close) => {
     moments.push(close);
     return compare;
   };
+}
+
+/**
+ * `reachedLevels` of every bar of the batch series, from the moments column of `lookback`: the
+ * strategy's decision input as a column, one pass per parameter set, so a replayed bar costs an
+ * array read instead of up to four exact comparisons behind closures.
+ */
+export function reachedColumn(lookback: number, batch: ColumnCache, levels: ReversionLevels): Uint8Array {
+  const closes = batch.series.close;
+  const column = batch.get(`moments:${lookback}`, () => rollingTickMoments(closes, lookback));
+  const z = batch.get(`moments-z:${lookback}`, () => zOfMoments(column));
+  const out = new Uint8Array(z.length);
+  const eL = levels.enterLong.value;
+  const eS = levels.enterShort.value;
+  const xL = levels.exitLong.value;
+  const xS = levels.exitShort.value;
+  // The bar the exact path looks at; a variable of its own, so the loop's index is not captured.
+  let at = 0;
+  const compare: Compare = (t) => compareAt(column, z, at, closes, lookback, t);
+  for (let i = 0; i < z.length; i++) {
+    const zi = z[i]!;
+    // Far from every level, z's sign against each is compareAt's answer; near one (ties), not
+    // warmed up or too large for doubles, the exact comparisons decide.
+    if (zDecides(zi, eL) && zDecides(zi, eS) && zDecides(zi, xL) && zDecides(zi, xS)) {
+      out[i] = READY | (zi < eL ? ENTER_LONG : 0) | (zi > eS ? ENTER_SHORT : 0) | (zi > xL ? EXIT_LONG : 0) | (zi < xS ? EXIT_SHORT : 0);
+    } else {
+      at = i;
+      out[i] = reachedLevels(compare, levels);
+    }
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { centredLevels, reversionSignal } from './thresholds.ts';
+import { centredLevels, reversionSignal, signalOf } from './thresholds.ts';
 import type { ColumnCache, Strategy, StrategyDefinition, StrategyParams } from './types.ts';
-import { zComparer } from './z-compare.ts';
+import { reachedColumn, zComparer } from './z-compare.ts';
 
 /**
  * Z-Score mean reversion. z of the close against the last `lookback` closes (see indicators):
@@ -31,7 +31,12 @@ export const zscoreStrategy: StrategyDefinition = {
   warmupBars: (p) => p.lookback!,
   create(p: StrategyParams, batch?: ColumnCache): Strategy {
     const levels = centredLevels(p.entry!, p.exit!);
-    const next = zComparer(p.lookback!, batch);
+    if (batch) {
+      const reached = reachedColumn(p.lookback!, batch, levels);
+      let at = -1;
+      return { onBar: (_close, position) => signalOf(reached[++at]!, position) };
+    }
+    const next = zComparer(p.lookback!);
     return { onBar: (close, position) => reversionSignal(next(close), position, levels) };
   },
 };

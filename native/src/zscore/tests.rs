@@ -174,6 +174,27 @@ fn lanes_and_single_stream_agree() {
       assert!(run_segments(&xs, l, &mut simd, starts, seg).finite);
       assert!(run_lanes::<LANES>(&xs, l, &mut portable, starts, seg).finite);
       assert!(simd.iter().zip(&portable).all(|(a, b)| a.to_bits() == b.to_bits()), "l={l} n={n}");
+      // And every vector unit this CPU has, whichever the dispatch picked.
+      #[cfg(target_arch = "x86_64")]
+      for isa in [Isa::Sse2, Isa::Avx] {
+        if isa == Isa::Avx && !std::arch::is_x86_feature_detected!("avx") {
+          continue;
+        }
+        let mut each = vec![0.0; n];
+        assert!(run_segments_on(isa, &xs, l, &mut each, starts, seg).finite);
+        assert!(each.iter().zip(&portable).all(|(a, b)| a.to_bits() == b.to_bits()), "{isa:?} l={l} n={n}");
+      }
+    }
+    #[cfg(target_arch = "x86_64")]
+    if n - (l - 1) >= 8 && std::arch::is_x86_feature_detected!("avx512f") {
+      // The eight-segment AVX-512 kernel against the portable kernel on the same eight lanes.
+      let seg = (n - (l - 1)) / 8;
+      let starts: [usize; 8] = std::array::from_fn(|j| l - 1 + j * seg);
+      let (mut simd, mut portable) = (vec![0.0; n], vec![0.0; n]);
+      // SAFETY: the CPU has AVX-512F (checked above).
+      assert!(unsafe { avx512::run_oct(&xs, l, &mut simd, starts, seg) }.finite);
+      assert!(run_lanes::<8>(&xs, l, &mut portable, starts, seg).finite);
+      assert!(simd.iter().zip(&portable).all(|(a, b)| a.to_bits() == b.to_bits()), "avx512 l={l} n={n}");
     }
     assert!(max_error_vs_exact(&xs, l, &incremental(&xs, l)) < 1e-12);
   }

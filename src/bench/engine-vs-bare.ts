@@ -1,0 +1,91 @@
+import { runBacktest } from '../backtest/run.ts';
+import type { BarSeries } from '../domain/bar.ts';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../engine/settings.ts';
+import { zOfMoments } from '../indicators/tick-moments.ts';
+import { rollingTickMoments } from '../indicators/zscore.ts';
+import { ColumnCache } from '../strategy/types.ts';
+import { zscoreStrategy } from '../strategy/zscore.ts';
+import { bareLoopZScore, digestTrade, type BareLoopResult } from './bare-loop.ts';
+
+/**
+ * The shared engine path (runBacktest → TradingEngine) against the bench's bare loop of the same
+ * rules, on the same bars and the same indicator columns, interleaved in one process so both see
+ * the same machine. The columns (one moments kernel call per lookback) are computed once, outside
+ * both timings, as a grid search shares them; the kernel has its own row.
+ */
+
+/** Limits so wide that no halt ends trading early (the bare loop has no halts: checked). */
+export const UNHALTED: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, maxDrawdown: 1e9, dailyLossLimit: 1e9 };
+
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function spread(xs: readonly number[]): Spread {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return { median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, min: s[0]!, max: s.at(-1)! };
+}
+
+export interface EngineVsBare {
+  readonly bars: number;
+  readonly trades: number;
+  readonly netPnl: number;
+  readonly repeats: number;
+  /** ns per bar. */
+  readonly engine: Spread;
+  readonly bare: Spread;
+  /** engine / bare of each repeat (the two timed back to back). */
+  readonly ratio: Spread;
+}
+
+export function benchEngineVsBare(series: BarSeries, opts: { repeats?: number; settings?: EngineSettings } = {}): EngineVsBare {
+  const settings = opts.settings ?? UNHALTED;
+  const repeats = Math.max(1, opts.repeats ?? 7);
+  const p = zscoreStrategy.defaults as { lookback: number; entry: number; exit: number };
+  const cache = new ColumnCache(series);
+  const moments = cache.get(`moments:${p.lookback}`, () => rollingTickMoments(series.close, p.lookback));
+  const z = cache.get(`moments-z:${p.lookback}`, () => zOfMoments(moments));
+  const cols = { moments, z };
+  const engineRun = () => runBacktest({ series, strategy: zscoreStrategy, params: zscoreStrategy.defaults, settings, cache });
+  const bareRun = () => bareLoopZScore(series, cols, p, settings);
+
+  // Same trades, same P&L to the cent, or the reference measures something else.
+  const res = engineRun();
+  if (res.halts.length !== 0) throw new Error(`bench: the engine run halted (${res.halts[0]!.reason}); the bare loop has no halts, widen the limits`);
+  const expected: BareLoopResult = {
+    trades: res.trades.length,
+    netCents: res.trades.reduce((a, t) => a + t.pnlCents, 0),
+    digest: res.trades.reduce((d, t) => digestTrade(d, t.exitTime, t.pnlCents), 2166136261),
+    maxDrawdownCents: Math.round(res.metrics.maxDrawdown * 100),
+  };
+  const got = bareRun();
+  if (got.trades !== expected.trades || got.netCents !== expected.netCents || got.digest !== expected.digest || got.maxDrawdownCents !== expected.maxDrawdownCents) {
+    throw new Error(`bench: the bare loop does not reproduce the engine: ${JSON.stringify(got)} vs ${JSON.stringify(expected)}`);
+  }
+  for (let w = 0; w < 2; w++) {
+    engineRun();
+    bareRun();
+  }
+  const e: number[] = [];
+  const b: number[] = [];
+  const r: number[] = [];
+  // CPU time of the process, not wall time: on a shared machine a run that loses the core for a
+  // while is not charged for it. Both sides are measured the same way.
+  const ns = (f: () => unknown) => {
+    const c0 = process.cpuUsage();
+    f();
+    const c = process.cpuUsage(c0);
+    return ((c.user + c.system) * 1e3) / series.length;
+  };
+  for (let i = 0; i < repeats; i++) {
+    const en = ns(engineRun);
+    const bn = ns(bareRun);
+    e.push(en);
+    b.push(bn);
+    r.push(en / bn);
+  }
+  return { bars: series.length, trades: expected.trades, netPnl: expected.netCents / 100, repeats, engine: spread(e), bare: spread(b), ratio: spread(r) };
+}
