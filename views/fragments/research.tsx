@@ -137,14 +137,18 @@ export function HeatmapPanel(props: { runId: number; map: Heatmap | null }) {
             <tr>
               <th safe>{map.y === null ? '' : `${map.y} \\ ${map.x}`}</th>
               {map.xs.map((x) => (
-                <th class="num">{x}</th>
+                <th class="num" safe>
+                  {x}
+                </th>
               ))}
             </tr>
           </thead>
           <tbody>
             {map.cells.map((row, i) => (
               <tr>
-                <th class="num">{map.y === null ? map.x : map.ys[i]}</th>
+                <th class="num" safe>
+                  {map.y === null ? map.x : map.ys[i]}
+                </th>
                 {row.map((c) =>
                   c === null ? (
                     <td class="hm-none">·</td>
