@@ -6,12 +6,12 @@ import { startFakeGateway } from '../../../src/broker/ib-sim/gateway.ts';
  * Third-party clients at their own version ranges rehearse against the fake gateway — contract
  * details, history, 5-second bars, a bracket, executions with commission reports, positions, a
  * cancel: ib_async (offers 157..178) and IB's own Python client (ibapi 9.81, offers 100..157).
- * They run where `QS_PYTHON` names a Python that has them (`pip install ib_async
+ * They run where `QS_TWS_PYTHON` (or `QS_PYTHON`) names a Python that has them (`pip install ib_async
  * ibapi==9.81.1.post1`; test-only, never a runtime dependency) and are skipped otherwise; the
  * TypeScript path is covered without them by the other tests.
  */
 
-const python = process.env.QS_PYTHON;
+const python = process.env.QS_TWS_PYTHON || process.env.QS_PYTHON;
 const usable = python !== undefined && python !== '' && Bun.spawnSync([python, '-c', 'import ib_async'], { stdout: 'ignore', stderr: 'ignore' }).exitCode === 0;
 
 /** Runs a rehearsal script against `port`; its findings by step. */
