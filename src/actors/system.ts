@@ -95,7 +95,7 @@ export function createTradingSystem(deps: TradingSystemDeps) {
   const breaker = circuitBreakerMachine.provide({
     actions: {
       onTripped: (_, { halt }) => {
-        store.guard(() => repos.breaker.append({ time: halt.since, kind: 'trip', reason: halt.reason === 'store' || halt.reason === 'reconcile' ? 'supervisor' : halt.reason, detail: `${halt.reason}: ${halt.detail}` }));
+        store.guard(() => repos.breaker.append({ time: halt.since, kind: 'trip', reason: halt.reason, detail: halt.detail }));
         log.warn('breaker.tripped', { reason: halt.reason, detail: halt.detail });
         alerts.alert('breaker', `Breaker HALTED: ${halt.reason} (${halt.detail})`);
       },

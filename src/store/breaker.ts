@@ -3,7 +3,7 @@ import type { Store } from './db.ts';
 import { checkLimit } from './paging.ts';
 
 export type BreakerEventKind = 'trip' | 'reset' | 'cooldown' | 'cooldown_end';
-export type BreakerReason = 'daily_loss' | 'drawdown' | 'consecutive_losses' | 'supervisor' | 'manual' | 'session';
+export type BreakerReason = 'daily_loss' | 'drawdown' | 'consecutive_losses' | 'supervisor' | 'manual' | 'session' | 'reconcile' | 'store';
 
 export interface BreakerEventInput {
   readonly time: number;

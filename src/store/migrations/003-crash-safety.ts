@@ -4,7 +4,8 @@ import type { Migration } from '../migration.ts';
  * Crash safety. `orders.applied_qty`: how much of an order's fills the engine's position already
  * holds, written in the same transaction as the fill and the engine snapshot, so a restart knows
  * exactly which fills are still to be applied. The paper venue's account moves from one JSON fact
- * rewritten at every bar phase to rows, so a save writes only what changed.
+ * rewritten at every bar phase to rows, so a save writes only what changed. Breaker events gain the
+ * halt reasons `reconcile` and `store` (SQLite widens a CHECK only by rebuilding the table).
  */
 export const crashSafety: Migration = {
   version: 3,
@@ -13,6 +14,17 @@ export const crashSafety: Migration = {
     db.run(`ALTER TABLE orders ADD COLUMN applied_qty INTEGER NOT NULL DEFAULT 0 CHECK (applied_qty >= 0)`);
     // Orders that finished before this column existed were applied by the code that wrote them.
     db.run(`UPDATE orders SET applied_qty = filled_qty`);
+    db.run(`CREATE TABLE breaker_events_new (
+      id     INTEGER PRIMARY KEY,
+      time   INTEGER NOT NULL,
+      kind   TEXT    NOT NULL CHECK (kind IN ('trip', 'reset', 'cooldown', 'cooldown_end')),
+      reason TEXT    CHECK (reason IN ('daily_loss', 'drawdown', 'consecutive_losses', 'supervisor', 'manual', 'session', 'reconcile', 'store')),
+      detail TEXT,
+      until  INTEGER
+    ) STRICT`);
+    db.run(`INSERT INTO breaker_events_new SELECT id, time, kind, reason, detail, until FROM breaker_events`);
+    db.run(`DROP TABLE breaker_events`);
+    db.run(`ALTER TABLE breaker_events_new RENAME TO breaker_events`);
     db.run(`CREATE TABLE sim_orders (seq INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, order_json TEXT NOT NULL) STRICT`);
     db.run(`CREATE TABLE sim_executions (seq INTEGER PRIMARY KEY, exec_json TEXT NOT NULL) STRICT`);
     db.run(`CREATE TABLE sim_account (id INTEGER PRIMARY KEY CHECK (id = 1), account_json TEXT NOT NULL) STRICT`);
