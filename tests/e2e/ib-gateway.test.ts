@@ -1,14 +1,11 @@
 import { describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SimulatedClock } from 'xstate';
-import { startFakeGateway, type FakeGateway } from '../../src/broker/ib-sim/gateway.ts';
+import { rmSync } from 'node:fs';
+import type { SimulatedClock } from 'xstate';
+import type { FakeGateway } from '../../src/broker/ib-sim/gateway.ts';
 import { TESTED_VERSIONS } from '../../src/broker/ib-sim/versions.ts';
-import { parseConfig } from '../../src/config/schema.ts';
-import type { LogFields, Logger } from '../../src/domain/log.ts';
-import { startService, type Service } from '../../src/service/service.ts';
+import type { Service } from '../../src/service/service.ts';
 import { until } from '../broker/ib/harness.ts';
+import { paperOnGateway } from './ib-service.ts';
 
 /**
  * The whole service in paper mode on the real @stoqey/ib client, against the fake gateway on a
@@ -18,31 +15,6 @@ import { until } from '../broker/ib/harness.ts';
  * the staleness watchdog fires when the test moves that clock, so nothing waits on real time
  * beyond the sockets themselves.
  */
-
-const lines: string[] = [];
-const log: Logger = Object.fromEntries(
-  (['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (event: string, fields?: LogFields) => void lines.push(`${level} ${event} ${JSON.stringify(fields ?? {})}`)]),
-) as unknown as Logger;
-
-async function setUp(version: number) {
-  const gw = await startFakeGateway({ port: 0, seed: 11, regime: 'volatile', quietMs: 5, minVersion: version, maxVersion: version });
-  const dir = mkdtempSync(join(tmpdir(), 'qs-ib-e2e-'));
-  const config = parseConfig(
-    {
-      mode: 'paper',
-      ib: { host: '127.0.0.1', port: gw.port, clientId: 7, account: gw.account, staleDataSeconds: 30, connectTimeoutMs: 5_000 },
-      store: { path: join(dir, 'paper.db') },
-      trading: { params: { lookback: 20, entry: 1.8, exit: 0.3 } },
-      risk: { stopLossPerContract: 25, takeProfitPerContract: 40, maxDrawdown: 100_000, dailyLossLimit: 100_000, maxHoldMinutes: 12, consecutiveLossLimit: 1000 },
-    },
-    'e2e',
-  );
-  const clock = new SimulatedClock();
-  // Monday 10:00 New York: the market is open, so silence counts as a dead link.
-  clock.set(Date.UTC(2026, 0, 5, 15));
-  const service = await startService({ config, secrets: {}, log, clock, web: false, warmupBars: 300 });
-  return { gw, dir, clock, service };
-}
 
 const state = (s: Service, id: 'connection' | 'strategy') => s.system.get(id)!.getSnapshot() as { matches(v: string): boolean; value: unknown };
 
@@ -65,7 +37,7 @@ async function reconnect(clock: SimulatedClock, s: Service): Promise<void> {
 
 describe.each(TESTED_VERSIONS)('paper trading through the fake IB Gateway at server version %i', (version) => {
   test('trades, survives drop / silence / restart / 1100-1101, and the journal, the gateway and the P&L agree', async () => {
-    const { gw, dir, clock, service } = await setUp(version);
+    const { gw, dir, clock, service, lines } = await paperOnGateway(version);
     try {
       await until(() => state(service, 'strategy').matches('ready'), 'warm-up from history', 10_000);
       expect(lines.some((l) => l.includes('strategy.warmed_up') && l.includes('"bars":300'))).toBe(true);
