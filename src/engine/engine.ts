@@ -113,6 +113,11 @@ export class TradingEngine {
     // one last rolled (a caller may restore an earlier state object: then it is rolled again).
     const s = this.state;
     if (time < this.quietUntil && time >= this.quietFrom && s.streak === this.quietStreak && s.sessionStart === this.quietFrom) return;
+    this.rollAndRearm(time);
+  }
+
+  private rollAndRearm(time: number): void {
+    const s = this.state;
     this.roll(time);
     this.quietFrom = s.sessionStart;
     this.quietStreak = s.streak;
@@ -204,17 +209,11 @@ export class TradingEngine {
     s.equityCents = equity;
     let peak = s.peakEquityCents;
     if (equity > peak) s.peakEquityCents = peak = equity;
-
-    const h = s.halt;
-    if (h !== null && h.reason === 'drawdown') return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
+    // Small on purpose (the backtest calls it every bar): a halt or a limit goes to riskDecision.
     const limits = this.limits;
-    if (drawdownReached(peak, equity, limits.maxDrawdownCents)) {
-      this.trip('drawdown', time, `equity ${fromCents(s.equityCents).toFixed(2)} is ${fromCents(s.peakEquityCents - s.equityCents).toFixed(2)} below peak ${fromCents(s.peakEquityCents).toFixed(2)}`);
-      return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
-    }
-    if (dailyLossReached(s.sessionRealisedCents + open, limits.dailyLossCents)) {
-      if (h === null || h.reason !== 'daily_loss') this.trip('daily_loss', time, `session P&L ${fromCents(s.sessionRealisedCents + open).toFixed(2)} reached the daily loss limit ${this.settings.dailyLossLimit.toFixed(2)}`);
-      return p ? EXIT.daily_loss : this.deny(signal, 'daily_loss');
+    if (s.halt !== null || drawdownReached(peak, equity, limits.maxDrawdownCents) || dailyLossReached(s.sessionRealisedCents + open, limits.dailyLossCents)) {
+      const d = this.riskDecision(time, signal, open);
+      if (d !== undefined) return d;
     }
     if (p !== null) {
       if (holdReached(time, p.entryTime, limits.maxHoldMs)) return EXIT.max_hold;
@@ -224,6 +223,28 @@ export class TradingEngine {
     const blocked = this.entryBlock(time);
     if (blocked !== null) return DENIED[blocked];
     return signal === 'enter_long' ? ENTER_LONG : ENTER_SHORT;
+  }
+
+  /**
+   * The bar's decision when a halt is in force or a limit is reached (equity and peak marked):
+   * the exit or refusal it forces, or undefined when the position's own rules still decide (a
+   * halt other than drawdown lets exits through; entries are refused by entryBlock).
+   */
+  private riskDecision(time: number, signal: Signal, open: number): Decision | EntryDenied | null | undefined {
+    const s = this.state;
+    const p = s.position;
+    const h = s.halt;
+    if (h !== null && h.reason === 'drawdown') return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
+    const limits = this.limits;
+    if (drawdownReached(s.peakEquityCents, s.equityCents, limits.maxDrawdownCents)) {
+      this.trip('drawdown', time, `equity ${fromCents(s.equityCents).toFixed(2)} is ${fromCents(s.peakEquityCents - s.equityCents).toFixed(2)} below peak ${fromCents(s.peakEquityCents).toFixed(2)}`);
+      return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
+    }
+    if (dailyLossReached(s.sessionRealisedCents + open, limits.dailyLossCents)) {
+      if (h === null || h.reason !== 'daily_loss') this.trip('daily_loss', time, `session P&L ${fromCents(s.sessionRealisedCents + open).toFixed(2)} reached the daily loss limit ${this.settings.dailyLossLimit.toFixed(2)}`);
+      return p ? EXIT.daily_loss : this.deny(signal, 'daily_loss');
+    }
+    return undefined;
   }
 
   /** Why entries are refused at `time`, or null when they are allowed. */

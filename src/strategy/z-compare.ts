@@ -31,6 +31,9 @@ export function reachedColumn(lookback: number, batch: ColumnCache, levels: Reve
   const eS = levels.enterShort.value;
   const xL = levels.exitLong.value;
   const xS = levels.exitShort.value;
+  // Centred levels (±e, ±x, the usual case) are far from z exactly when |z| is far from e and x:
+  // min(|z − e|, |z + e|) = ||z| − e| in floating point too, and both share zDecides's margin.
+  const centred = eL === -eS && xL === -xS && eS >= 0 && xS >= 0;
   // The bar the exact path looks at; a variable of its own, so the loop's index is not captured.
   let at = 0;
   const compare: Compare = (t) => compareAt(column, z, at, closes, lookback, t);
@@ -38,8 +41,10 @@ export function reachedColumn(lookback: number, batch: ColumnCache, levels: Reve
     const zi = z[i]!;
     // Far from every level, z's sign against each is compareAt's answer; near one (ties), not
     // warmed up or too large for doubles, the exact comparisons decide.
-    if (zDecides(zi, eL) && zDecides(zi, eS) && zDecides(zi, xL) && zDecides(zi, xS)) {
-      out[i] = READY | (zi < eL ? ENTER_LONG : 0) | (zi > eS ? ENTER_SHORT : 0) | (zi > xL ? EXIT_LONG : 0) | (zi < xS ? EXIT_SHORT : 0);
+    const far = centred ? zDecides(Math.abs(zi), eS) && zDecides(Math.abs(zi), xS) : zDecides(zi, eL) && zDecides(zi, eS) && zDecides(zi, xL) && zDecides(zi, xS);
+    if (far) {
+      // Each bit from its comparison as 0/1, without a branch: z crosses the levels at random.
+      out[i] = READY | (+(zi < eL) * ENTER_LONG) | (+(zi > eS) * ENTER_SHORT) | (+(zi > xL) * EXIT_LONG) | (+(zi < xS) * EXIT_SHORT);
     } else {
       at = i;
       out[i] = reachedLevels(compare, levels);
