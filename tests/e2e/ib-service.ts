@@ -8,7 +8,7 @@ import type { LogFields, Logger } from '../../src/domain/log.ts';
 import { startService, type Service } from '../../src/service/service.ts';
 
 /** The paper service on a fake gateway pinned to one server version, with a simulated actor clock and captured log lines. */
-export async function paperOnGateway(version: number, gateway: FakeGatewayOptions = {}) {
+export async function paperOnGateway(version: number, gateway: FakeGatewayOptions = {}, settings: { ib?: object; trading?: object; risk?: object } = {}) {
   const lines: string[] = [];
   const log: Logger = Object.fromEntries(
     (['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (event: string, fields?: LogFields) => void lines.push(`${level} ${event} ${JSON.stringify(fields ?? {})}`)]),
@@ -19,10 +19,10 @@ export async function paperOnGateway(version: number, gateway: FakeGatewayOption
   const config = parseConfig(
     {
       mode: 'paper',
-      ib: { host: '127.0.0.1', port: gw.port, clientId: 7, account: gw.account, staleDataSeconds: 30, connectTimeoutMs: 5_000 },
+      ib: { host: '127.0.0.1', port: gw.port, clientId: 7, account: gw.account, staleDataSeconds: 30, connectTimeoutMs: 5_000, ...settings.ib },
       store: { path: join(dir, 'paper.db') },
-      trading: { params: { lookback: 20, entry: 1.8, exit: 0.3 } },
-      risk: { stopLossPerContract: 25, takeProfitPerContract: 40, maxDrawdown: 100_000, dailyLossLimit: 100_000, maxHoldMinutes: 12, consecutiveLossLimit: 1000 },
+      trading: { params: { lookback: 20, entry: 1.8, exit: 0.3 }, ...settings.trading },
+      risk: { stopLossPerContract: 25, takeProfitPerContract: 40, maxDrawdown: 100_000, dailyLossLimit: 100_000, maxHoldMinutes: 12, consecutiveLossLimit: 1000, ...settings.risk },
     },
     'e2e',
   );
