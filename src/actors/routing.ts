@@ -7,6 +7,9 @@ import type { Send } from './system-types.ts';
 /** The venue reported an order filled but its execution never arrived (IB adapter code; the sim never sends it). */
 const FILL_MISSING = 9208;
 
+/** A position is open in a contract past its close deadline (IB adapter code; see ib.expiringPosition): close it. */
+const CONTRACT_EXPIRING = 9213;
+
 /** Error codes that only inform (IB: data farm connection OK, HMDS farm inactive but available on demand, etc.). */
 const INFO_CODES = new Set([2104, 2106, 2107, 2108, 2158, 2119]);
 
@@ -15,7 +18,7 @@ const INFO_CODES = new Set([2104, 2106, 2107, 2108, 2158, 2119]);
  * transaction before any actor hears of it; a repeated execution report is not delivered twice.
  * Actors are addressed by systemId at delivery time, so a restarted child receives them too.
  */
-export function routeBrokerEvents(deps: { broker: Broker; desk: OrderDesk; log: Logger; alerts: Alerts; send: Send; afterFill: () => void }): () => void {
+export function routeBrokerEvents(deps: { broker: Broker; desk: OrderDesk; log: Logger; alerts: Alerts; send: Send; afterFill: () => void; flatten: () => string }): () => void {
   const { broker, desk, log, alerts, send } = deps;
   desk.onRefused = (ref, message) => send('position', { type: 'OrderRefused', ref, message });
   const offs = [
@@ -47,6 +50,13 @@ export function routeBrokerEvents(deps: { broker: Broker; desk: OrderDesk; log: 
         return;
       }
       log.warn('broker.error', { code: e.code, message: e.message, ref: e.ref, retryable: e.retryable });
+      if (e.code === CONTRACT_EXPIRING) {
+        // The normal flatten: journalled close at market in the stop's OCA group, the stop kept until it fills.
+        const ref = deps.flatten();
+        log.warn('roll.closing', { ref });
+        alerts.alert('escalation', `Contract roll: ${e.message} (order ${ref})`);
+        return;
+      }
       if (e.code === FILL_MISSING && e.ref !== undefined) send('position', { type: 'FillMissing', ref: e.ref, message: e.message });
       if (!e.retryable) alerts.alert('connection', `Broker error ${e.code}: ${e.message}`);
     }),

@@ -271,7 +271,15 @@ export function createTradingSystem(deps: TradingSystemDeps) {
   );
   root.subscribe({ error: (e) => log.error('supervisor.failed', { error: String(e) }) });
 
-  const unroute = routeBrokerEvents({ broker, desk, log, alerts, send, afterFill: () => running.soon() });
+  /** Through the position actor when it runs (it tracks the close), else through the broker directly. */
+  const flattenPosition = (why: string): string => {
+    const ref = flattenRef(clock.now(), ++flattens);
+    if (get('position')) send('position', { type: 'Flatten', ref });
+    else void flattenNow(`${why} (position actor not running)`);
+    return ref;
+  };
+
+  const unroute = routeBrokerEvents({ broker, desk, log, alerts, send, afterFill: () => running.soon(), flatten: () => flattenPosition('Contract roll') });
   const offRisk = core.onRisk((changes) => {
     for (const c of changes) if (c.type !== 'SessionStarted') send('circuitBreaker', c);
   });
@@ -289,10 +297,7 @@ export function createTradingSystem(deps: TradingSystemDeps) {
     },
     /** Operator flatten: through the position actor when it runs (it tracks the close), else through the broker directly. */
     flatten(): string {
-      const ref = flattenRef(clock.now(), ++flattens);
-      if (get('position')) send('position', { type: 'Flatten', ref });
-      else void flattenNow('Flatten (position actor not running)');
-      return ref;
+      return flattenPosition('Flatten');
     },
     /** No new entries from now on (shutdown). */
     stopEntries(): void {

@@ -13,12 +13,13 @@ const options = {
   'time-zone': { type: 'string' },
   'legacy-exec-times': { type: 'boolean' },
   'commission-delay-ms': { type: 'string' },
+  state: { type: 'string' },
 } as const;
 
 const spec: CommandSpec<typeof options> = {
   name: 'gateway:sim',
   summary: 'a fake IB Gateway on 127.0.0.1 speaking the TWS API protocol, backed by the paper exchange and the market simulator',
-  usage: 'bun run gateway:sim [--port 4002] [--account DU1234567] [--seed 7] [--regime switching] [--bar-interval-ms 250] [--max-version 193] [--time-zone US/Eastern] [--legacy-exec-times] [--commission-delay-ms 0]',
+  usage: 'bun run gateway:sim [--port 4002] [--account DU1234567] [--seed 7] [--regime switching] [--bar-interval-ms 250] [--max-version 193] [--time-zone US/Eastern] [--legacy-exec-times] [--commission-delay-ms 0] [--state gateway-state.json]',
   options,
   help: {
     port: 'TCP port on 127.0.0.1 (default 4002, IB Gateway\'s paper port)',
@@ -30,6 +31,8 @@ const spec: CommandSpec<typeof options> = {
     'time-zone': "the gateway's time zone for execution times and bar dates, an IANA name (default US/Eastern)",
     'legacy-exec-times': "write execution times as older gateways do: 'yyyymmdd  hh:mm:ss' without the zone",
     'commission-delay-ms': 'send each commission report this long after its execution (default 0)',
+    state:
+      'keep the paper account (positions, working orders, the day\'s executions, ids, realised P&L) and the simulated market in this JSON file, so a gateway restarted with it carries on; the file\'s account and market win over --account/--seed/--regime. Unreadable: an error, the file is left alone',
   },
 };
 
@@ -59,10 +62,11 @@ async function main(argv: string[]): Promise<number> {
     timeZone,
     execTimeStyle: v['legacy-exec-times'] === true ? 'legacy' : 'zoned',
     commissionDelayMs: parseNumberFlag('commission-delay-ms', v['commission-delay-ms'], { integer: true, min: 0 }) ?? 0,
+    ...(v.state === undefined ? {} : { stateFile: v.state }),
     log: (line) => process.stdout.write(`${new Date().toISOString()} gateway: ${line}\n`),
   }).catch((e: unknown) => {
     const code = (e as { code?: string }).code;
-    throw new UsageError(code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is in use (is IB Gateway or another gateway:sim running?); pick another with --port` : String(e));
+    throw new UsageError(code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is in use (is IB Gateway or another gateway:sim running?); pick another with --port` : e instanceof Error ? e.message : String(e));
   });
   process.stdout.write(`fake IB Gateway listening on 127.0.0.1:${gw.port}, account ${gw.account} (paper), server versions ${MIN_SERVER_VERSION}..${maxVersion}, time zone ${timeZone}; Ctrl-C stops it\n`);
   await new Promise<void>((resolve) => {

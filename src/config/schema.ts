@@ -136,6 +136,12 @@ export const ConfigSchema = v.strictObject({
     clientId: number(1, 'a whole number ≥ 0', { integer: true, min: 0 }),
     account: text('', "an IB account id in capitals like 'DU1234567' (or '' for the gateway's account)", (s) => /^[A-Z0-9]*$/.test(s), 'DU1234567'),
     rollDaysBeforeExpiry: number(8, 'a whole number of days from 0 to 60', { integer: true, min: 0, max: 60 }),
+    // A position still open in the contract being rolled away from. Only 'close' for now: rolling
+    // the position into the next contract is not offered (the bot never holds two contracts).
+    expiringPosition: choice(['close'], 'close'),
+    // The close deadline: hours before the contract stops trading (09:30 New York on its last
+    // trading day); 24 = 09:30 New York the day before, in regular hours with a day to spare.
+    closeHoursBeforeExpiry: number(24, 'a whole number of hours from 0 to 1440', { integer: true, min: 0, max: 1440 }),
     connectTimeoutMs: number(10_000, 'a whole number of milliseconds ≥ 1', { integer: true, min: 1 }),
     staleDataSeconds: number(120, 'a whole number of seconds ≥ 1', { integer: true, min: 1 }),
   }),

@@ -31,7 +31,7 @@ describe('defaults', () => {
     expect(config.store).toEqual({ path: 'data/quant-scalper.db' });
     expect(config.web).toEqual({ host: '127.0.0.1', port: 3000 });
     expect(config.sim).toEqual({ barIntervalMs: 250, seed: 7, regime: 'switching', startPrice: 5000 });
-    expect(config.ib).toEqual({ host: '127.0.0.1', port: 4002, clientId: 1, account: '', rollDaysBeforeExpiry: 8, connectTimeoutMs: 10_000, staleDataSeconds: 120 });
+    expect(config.ib).toEqual({ host: '127.0.0.1', port: 4002, clientId: 1, account: '', rollDaysBeforeExpiry: 8, expiringPosition: 'close', closeHoursBeforeExpiry: 24, connectTimeoutMs: 10_000, staleDataSeconds: 120 });
     expect(config.telegram).toEqual({
       enabled: false,
       allowedUserIds: [],
@@ -93,6 +93,8 @@ describe('schema errors name the field, the bad value and the fix', () => {
     [{ ib: { port: 70_000 } }, 'ib.port: expected a port number from 1 to 65535, got 70000 (set it to e.g. 4002)'],
     [{ ib: { account: 'du123' } }, "ib.account: expected an IB account id in capitals like 'DU1234567' (or '' for the gateway's account), got 'du123' (set it to e.g. 'DU1234567')"],
     [{ ib: { rollDaysBeforeExpiry: 90 } }, 'ib.rollDaysBeforeExpiry: expected a whole number of days from 0 to 60, got 90 (set it to e.g. 8)'],
+    [{ ib: { expiringPosition: 'hold' } }, "ib.expiringPosition: expected one of 'close', got 'hold' (set it to e.g. 'close')"],
+    [{ ib: { closeHoursBeforeExpiry: -1 } }, 'ib.closeHoursBeforeExpiry: expected a whole number of hours from 0 to 1440, got -1 (set it to e.g. 24)'],
     [{ web: { host: 'my host' } }, "web.host: expected a host name or IP address, got 'my host' (set it to e.g. '127.0.0.1')"],
     [{ sim: { regime: 'sidways' } }, "sim.regime: expected one of 'bullish', 'bearish', 'sideways', 'volatile', 'switching', got 'sidways' — did you mean 'sideways'?"],
     [{ sim: { startPrice: -1 } }, 'sim.startPrice: expected a positive price on the 0.25 tick grid, got -1 (set it to e.g. 5000)'],
@@ -182,5 +184,6 @@ test('settingPaths lists every leaf setting and no sections', () => {
   expect(paths).toContain('liveConfirm');
   expect(paths).not.toContain('risk');
   expect(paths).not.toContain('trading.params');
-  expect(paths).toHaveLength(44);
+  expect(paths).toContain('ib.closeHoursBeforeExpiry');
+  expect(paths).toHaveLength(46);
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeGateway, type FakeGateway } from '../../src/broker/ib-sim/gateway.ts';
 import { ChildService } from '../../src/testing/child-service.ts';
-import { checkInvariants, type VenueView } from '../../src/testing/invariants.ts';
+import { checkInvariants } from '../../src/testing/invariants.ts';
+import { gatewayVenue } from './ib-venue.ts';
 
 // The crash-safety invariants on the IB path: a real `bun src/main.ts` in paper mode, the real
 // @stoqey/ib client over TCP to the fake gateway, killed with -9 at random moments (mid-bracket
@@ -27,20 +28,6 @@ async function market(): Promise<void> {
     await gw.step();
     await Bun.sleep(20);
   }
-}
-
-function venue(g: FakeGateway): VenueView {
-  const kind = { MKT: 'market', LMT: 'limit', STP: 'stop' } as const;
-  const orders = g.book.workingOrders(null).map((o) => ({
-    ref: o.orderRef,
-    action: o.action === 'BUY' ? ('buy' as const) : ('sell' as const),
-    type: kind[o.orderType],
-    qty: o.qty,
-    filledQty: o.filled,
-    avgFillPrice: null,
-    status: o.status === 'Submitted' ? ('submitted' as const) : ('pending' as const),
-  }));
-  return { positionQty: g.book.exchange.positions().reduce((a, p) => a + p.qty, 0), orders, realisedCents: g.book.exchange.accountPnl().realisedCents, duplicateRefs: 0 };
 }
 
 function config(port: number, account: string): string {
@@ -83,7 +70,7 @@ describe('crash safety on the IB path (fake gateway over TCP)', () => {
       await Bun.sleep(500);
       again.proc.kill('SIGTERM');
       expect(await again.proc.exited).toBe(0);
-      for (const v of checkInvariants(join(dir, 'paper.db'), venue(gw))) violations.push(`kill ${i}: ${v}`);
+      for (const v of checkInvariants(join(dir, 'paper.db'), gatewayVenue(gw))) violations.push(`kill ${i}: ${v}`);
     }
 
     // The gateway goes away while the bracket works, and comes back: trading carries on.
@@ -100,7 +87,7 @@ describe('crash safety on the IB path (fake gateway over TCP)', () => {
     await Bun.sleep(300);
     child.proc.kill('SIGTERM');
     expect(await child.proc.exited).toBe(0);
-    for (const v of checkInvariants(join(dir, 'paper.db'), venue(gw))) violations.push(`gateway restart: ${v}`);
+    for (const v of checkInvariants(join(dir, 'paper.db'), gatewayVenue(gw))) violations.push(`gateway restart: ${v}`);
 
     console.log(`IB path: ${KILLS} kills and a gateway restart, ${violations.length} invariant violations`);
     expect(violations).toEqual([]);

@@ -3,7 +3,8 @@ import { MES } from '../../domain/instrument.ts';
 import type { OrderRequest } from '../../domain/trading.ts';
 import { SimExchange, type ExchangeEvent } from '../sim/exchange.ts';
 import { listedContracts } from './contracts.ts';
-import { IdSource } from './ids.ts';
+import { IdSource, type IdState } from './ids.ts';
+import type { SimVenueState } from '../sim/venue-state.ts';
 import * as om from './order-messages.ts';
 import type { ContractFields, OrderFields } from './requests.ts';
 import { errorMessage, type Message, type SimContract } from './responses.ts';
@@ -46,6 +47,20 @@ export interface BookFaults {
 type Deferred = { readonly order: GwOrder; readonly exec: om.WireExecution };
 type Held = { clientId: number; orderId: number; contract: SimContract; order: OrderFields };
 
+/** The account as a real gateway keeps it across its own restarts (see state-file.ts); faults and held-back partial fills are not kept. */
+export interface BookState {
+  readonly exchange: SimVenueState;
+  readonly orders: readonly GwOrder[];
+  readonly held: readonly Held[];
+  readonly nextIds: ReadonlyArray<readonly [number, number]>;
+  readonly executions: readonly om.WireExecution[];
+  readonly ids: IdState;
+}
+
+/** Executions kept in the state file: the current day's, with room to spare. */
+const KEPT_EXECUTIONS = 5_000;
+const KEPT_ORDERS = 2_000;
+
 /**
  * The gateway's account: the paper exchange (which matches orders against the simulated bars)
  * plus what TWS adds on top of it — order ids per client id, permIds, orderRef, TWS status
@@ -67,9 +82,33 @@ export class GatewayBook {
   private readonly ids: IdSource;
   private deferred: Deferred[] = [];
 
-  constructor(readonly settings: BookSettings) {
-    this.exchange = new SimExchange({ slippageTicks: settings.slippageTicks, commissionPerContract: settings.commissionPerContract });
-    this.ids = new IdSource(settings.idSeed);
+  constructor(
+    readonly settings: BookSettings,
+    resume?: BookState,
+  ) {
+    const fills = { slippageTicks: settings.slippageTicks, commissionPerContract: settings.commissionPerContract };
+    this.exchange = resume ? SimExchange.restore(resume.exchange, fills) : new SimExchange(fills);
+    this.ids = new IdSource(resume?.ids ?? settings.idSeed);
+    for (const o of resume?.orders ?? []) {
+      const order = { ...o };
+      this.orders.set(`${o.clientId}:${o.orderId}`, order);
+      this.byRef.set(o.ref, order);
+    }
+    for (const h of resume?.held ?? []) this.held.set(`${h.clientId}:${h.orderId}`, { ...h });
+    for (const [client, next] of resume?.nextIds ?? []) this.nextIds.set(client, next);
+    this.executions.push(...(resume?.executions ?? []));
+  }
+
+  snapshot(): BookState {
+    return {
+      exchange: this.exchange.snapshot(),
+      // Working orders and the most recent finished ones (a repeated id is still recognised).
+      orders: [...this.orders.values()].filter((o, i, all) => i >= all.length - KEPT_ORDERS || o.status === 'Submitted' || o.status === 'PreSubmitted' || o.status === 'PendingSubmit').map((o) => ({ ...o })),
+      held: [...this.held.values()].map((h) => ({ ...h })),
+      nextIds: [...this.nextIds.entries()],
+      executions: this.executions.slice(-KEPT_EXECUTIONS),
+      ids: this.ids.state(),
+    };
   }
 
   contracts(nowMs: number): SimContract[] {

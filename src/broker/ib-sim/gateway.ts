@@ -10,6 +10,7 @@ import { realTimeBar } from './market-messages.ts';
 import { RangeHistory } from './history-range.ts';
 import * as out from './responses.ts';
 import { Session } from './session.ts';
+import { loadGatewayState, saveGatewayState } from './state-file.ts';
 import { splitMinuteBar } from './sub-bars.ts';
 import { MAX_SERVER_VERSION, MIN_SERVER_VERSION } from './versions.ts';
 import { connectionTime, type ExecTimeStyle } from './zone-time.ts';
@@ -47,7 +48,16 @@ export interface FakeGatewayOptions {
   readonly idleFarmNotices?: boolean;
   /** Date-range history and its pacing rules, on this clock (a test's simulated one). */
   readonly rangeHistory?: RangeHistory;
+  /**
+   * Keeps the account and the market in this file (see state-file.ts), so a new gateway process
+   * started with it resumes them; the file's account and market win over account/seed/regime/
+   * startPrice/start/warmupBars. Written after every order request and every bar phase.
+   */
+  readonly stateFile?: string;
 }
+
+/** Requests that change the account (the rest only read it). */
+const CHANGES_ACCOUNT = new Set(['placeOrder', 'cancelOrder', 'globalCancel']);
 
 export interface FakeGateway {
   readonly port: number;
@@ -104,16 +114,23 @@ const DATA_FARMS_IDLE: ReadonlyArray<readonly [number, string]> = [
  * exchange and the market simulator: the real @stoqey/ib client connects to it as to IB.
  */
 export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<FakeGateway> {
-  const account = opts.account ?? 'DU1234567';
+  const saved = opts.stateFile === undefined ? null : loadGatewayState(opts.stateFile);
+  const account = saved?.account ?? opts.account ?? 'DU1234567';
   const log = opts.log ?? (() => {});
   const quietMs = opts.quietMs ?? 15;
   const timeZone = opts.timeZone ?? 'US/Eastern';
   const book = new GatewayBook({
     account, slippageTicks: opts.slippageTicks ?? 1, commissionPerContract: opts.commissionPerContract ?? 0.62, timeZone,
     execTimeStyle: opts.execTimeStyle ?? 'zoned', idSeed: opts.idSeed ?? Date.now(), commissionDelayMs: opts.commissionDelayMs ?? 0,
-  });
+  }, saved?.book);
   const versions = { min: opts.minVersion ?? MIN_SERVER_VERSION, max: opts.maxVersion ?? MAX_SERVER_VERSION };
-  const feed = new SimFeed({ seed: opts.seed ?? 7, regime: opts.regime ?? 'switching', startPrice: opts.startPrice ?? DEFAULT_START_PRICE, barMinutes: 1, start: opts.start ?? DEFAULT_START }, opts.warmupBars ?? 500);
+  const feed = saved
+    ? new SimFeed({ seed: saved.feed.seed, regime: saved.feed.regime, startPrice: saved.feed.startPrice, barMinutes: saved.feed.barMinutes, start: saved.feed.start }, saved.feed.nextBarIndex)
+    : new SimFeed({ seed: opts.seed ?? 7, regime: opts.regime ?? 'switching', startPrice: opts.startPrice ?? DEFAULT_START_PRICE, barMinutes: 1, start: opts.start ?? DEFAULT_START }, opts.warmupBars ?? 500);
+  const stateFile = opts.stateFile;
+  const persist = stateFile === undefined ? () => {} : () => saveGatewayState(stateFile, { version: 1, account, feed: feed.state(), book: book.snapshot() });
+  persist();
+  if (saved !== null) log(`resumed account ${account} from ${stateFile}: ${book.exchange.positions().reduce((a, p) => a + p.qty, 0)} contract(s), ${book.workingOrders(null).length} working order(s), market at bar ${feed.nextBarIndex}`);
   const sessions = new Set<Session>();
   const sockets = new Set<Socket>();
   const faults: GatewayContext['faults'] = { delayAcksMs: 0, pacingLeft: 0, dataDenied: null };
@@ -148,7 +165,10 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
       for (const [code, text] of DATA_FARMS_OK) s.sendError(-1, code, text);
       if (opts.idleFarmNotices ?? true) for (const [code, text] of DATA_FARMS_IDLE) s.sendError(-1, code, text);
     },
-    handle: (s: Session, req: Parameters<typeof handleRequest>[2]) => handleRequest(ctx, s, req),
+    handle: (s: Session, req: Parameters<typeof handleRequest>[2]) => {
+      handleRequest(ctx, s, req);
+      if (CHANGES_ACCOUNT.has(req.type)) persist();
+    },
     noteTraffic: (fromClient: boolean) => {
       lastTraffic = performance.now();
       if (fromClient) lastFromClient = lastTraffic;
@@ -196,12 +216,18 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
   }
 
   async function runBar(): Promise<Bar> {
+    // Each phase is saved before its messages go out: what a client was told is in the file.
     const bar = feed.next();
-    deliver(book.openPhase(bar));
+    const opened = book.openPhase(bar);
+    persist();
+    deliver(opened);
     await settle();
-    deliver(book.rangePhase(bar));
+    const ranged = book.rangePhase(bar);
+    persist();
+    deliver(ranged);
     await settle();
     book.closePhase(bar);
+    persist();
     const parts = splitMinuteBar(bar);
     for (const s of ready()) {
       for (const reqId of s.bars) for (const p of parts) s.send(realTimeBar(reqId, { ...p, time: p.time / 1000 }));
@@ -209,7 +235,9 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
     }
     await settle();
     // A partial fill's remainder is reported one phase later, as a second execution.
-    deliver(book.releaseDeferred());
+    const released = book.releaseDeferred();
+    if (released.length > 0) persist();
+    deliver(released);
     return bar;
   }
 

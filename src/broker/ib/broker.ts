@@ -5,14 +5,14 @@ import { completedBars, RealTimeBars } from './bars.ts';
 import { IbClient, type ClientListener } from './client.ts';
 import { CODES, IB_ADAPTER, IbBrokerError, isRetryable } from './codes.ts';
 import { Connectivity } from './connectivity.ts';
-import type { FutureContract } from './contract.ts';
 import { PortEvents } from './events.ts';
 import { startOfDay, zoneOfConnectionTime } from './ib-time.ts';
 import { DATA_DENIED_CODES, MarketDataGate } from './market-data.ts';
 import { Queries } from './queries.ts';
 import { futContract } from './mapper.ts';
 import { OrderFlow } from './order-flow.ts';
-import { decideRoll, rollRefusal } from './roll.ts';
+import { closeDue, closeNotice, decideRoll, rollRefusal, type ExpiringPolicy, type RollDecision, type RollView } from './roll.ts';
+import { closeDeadline, pickFrontMonth, type FutureContract } from './contract.ts';
 import type { Timers } from './orders.ts';
 import { Requests } from './requests.ts';
 import { tradableAccount } from './safety.ts';
@@ -32,6 +32,9 @@ export interface IbSettings {
   readonly clientId: number;
   readonly account: string;
   readonly rollDaysBeforeExpiry: number;
+  /** What happens to a position still open in the expiring contract, and by when (hours before it stops trading). */
+  readonly expiringPosition: ExpiringPolicy;
+  readonly closeHoursBeforeExpiry: number;
   readonly connectTimeoutMs: number;
 }
 
@@ -83,6 +86,10 @@ export class IbBroker implements Broker {
   private zone: string | null = null;
   private serverVersion = 0;
   private rollAlerted = '';
+  /** Contracts whose expiring position was already handed to the service to close (once per connection). */
+  private closing = new Set<number>();
+  private rollCheck: Promise<void> | null = null;
+  private rollCheckedAt = Number.NEGATIVE_INFINITY;
   private account: string | IbBrokerError = new IbBrokerError(CODES.notConnected, 'not connected to TWS / IB Gateway yet', true);
   private nextId: number;
 
@@ -133,13 +140,14 @@ export class IbBroker implements Broker {
       this.listed = await this.queries.futures();
       // A reconnect after the roll day must not switch contracts under an open position.
       const positions = typeof this.account === 'string' ? await this.queries.mesPositions() : [];
-      const d = decideRoll(null, { listed: this.listed, now, rollDays: ib.rollDaysBeforeExpiry, positions });
+      const d = decideRoll(null, this.rollView(now, positions));
       this.contract = d.contract;
       if (d.kind === 'hold') this.alertRoll(rollRefusal(d).message);
     } catch (e) {
       this.client.disconnect();
       throw e;
     }
+    this.closing.clear();
     this.connectivity.reset();
     this.events.emit('connection', { type: 'connected' });
   }
@@ -229,13 +237,55 @@ export class IbBroker implements Broker {
   /** Entries need real-time data and the contract that is not rolling away under an open position. */
   private async requireEntry(): Promise<void> {
     this.data.requireData();
-    const d = decideRoll(this.front(), { listed: this.listed, now: await this.queries.currentTime(), rollDays: this.opts.ib.rollDaysBeforeExpiry, positions: await this.queries.mesPositions() });
+    const d = decideRoll(this.front(), this.rollView(await this.queries.currentTime(), await this.queries.mesPositions()));
     if (d.kind === 'hold') {
       const refusal = rollRefusal(d);
       this.alertRoll(refusal.message);
       throw refusal;
     }
-    if (!d.changed) return;
+    if (d.changed) await this.switchTo(d);
+  }
+
+  private rollView(now: number, positions: RollView['positions']): RollView {
+    const { rollDaysBeforeExpiry: rollDays, closeHoursBeforeExpiry: closeHours } = this.opts.ib;
+    return { listed: this.listed, now, rollDays, closeHours, positions };
+  }
+
+  /**
+   * The roll on the gateway's clock (each real-time bar's end), not only at connect or before an
+   * entry, so a rehearsal on a simulated market rolls on its dates: once the contract in use is no
+   * longer the front month, a position held in it past its close deadline is handed to the service
+   * to close (one contractExpiring event), and once flat the bars move to the new front month.
+   */
+  private watchRoll(now: number): void {
+    const c = this.contract;
+    if (c === null || this.rollCheck !== null || typeof this.account !== 'string') return;
+    const { rollDaysBeforeExpiry: rollDays, closeHoursBeforeExpiry: closeHours } = this.opts.ib;
+    try {
+      if (pickFrontMonth(this.listed, now, rollDays, closeHours).conId === c.conId) return;
+    } catch {
+      return;
+    }
+    // Held in a rolled contract before its deadline: a look at the positions a minute is enough.
+    if (now < (closeDeadline(c, closeHours) ?? now) && now - this.rollCheckedAt < 60_000) return;
+    this.rollCheckedAt = now;
+    this.rollCheck = (async () => {
+      const d = decideRoll(c, this.rollView(now, await this.queries.mesPositions()));
+      if (this.contract?.conId !== c.conId) return;
+      const due = closeDue(d, now, closeHours);
+      if (due !== null && !this.closing.has(c.conId)) {
+        this.closing.add(c.conId);
+        this.events.error({ code: IB_ADAPTER.contractExpiring, retryable: false, message: closeNotice(due, this.opts.ib.expiringPosition, closeHours) });
+      }
+      if (d.kind === 'trade' && d.changed) await this.switchTo(d);
+    })()
+      .catch(() => {}) // the next bar checks again
+      .finally(() => {
+        this.rollCheck = null;
+      });
+  }
+
+  private async switchTo(d: Extract<RollDecision, { kind: 'trade' }>): Promise<void> {
     const from = this.front();
     this.contract = d.contract;
     this.events.error({ code: IB_ADAPTER.rollPending, retryable: true, message: `rolled from ${from.localSymbol} to ${d.contract.localSymbol} (no position open in ${from.localSymbol}); the bars now come from ${d.contract.localSymbol}` });
@@ -309,6 +359,7 @@ export class IbBroker implements Broker {
         if (reqId === this.bars.active) {
           this.data.onData();
           this.connectivity.onData();
+          this.watchRoll((time + 5) * 1000);
         }
         for (const bar of done) this.events.emit('bar', bar);
       },

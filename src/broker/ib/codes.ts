@@ -63,6 +63,8 @@ export const IB_ADAPTER = {
   marketDataMissing: 9210,
   /** The contract in use rolls: entries refused while a position is open in the expiring one. */
   rollPending: 9212,
+  /** A position is open in a contract past its close deadline: the service closes it (ib.expiringPosition). */
+  contractExpiring: 9213,
 } as const;
 
 export function classify(code: number): CodeAction {

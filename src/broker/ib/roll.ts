@@ -1,5 +1,5 @@
 import { IB_ADAPTER, IbBrokerError } from './codes.ts';
-import { pickFrontMonth, type FutureContract } from './contract.ts';
+import { closeDeadline, expiryTime, pickFrontMonth, type FutureContract } from './contract.ts';
 
 /** What the roll needs to know at a decision point. */
 export interface RollView {
@@ -8,6 +8,8 @@ export interface RollView {
   /** The gateway's clock, epoch ms. */
   readonly now: number;
   readonly rollDays: number;
+  /** Hours before expiry by which a position in the expiring contract is closed (ib.closeHoursBeforeExpiry). */
+  readonly closeHours: number;
   /** The open MES positions by contract. */
   readonly positions: ReadonlyArray<{ readonly conId: number; readonly qty: number }>;
 }
@@ -24,11 +26,11 @@ export type RollDecision =
  * contract stays in use (its exits, its stop) even past the roll day, and entries are refused
  * until it is flat; then the next entry moves to the new front month. The same rule decides at
  * connect (a reconnect after the roll date must not switch contracts under an open position) and
- * before every entry (the roll day can pass while connected). Closing the held position before
- * expiry is the trading core's job (the adapter raises rollPending with the deadline).
+ * before every entry (the roll day can pass while connected). A held position is closed at its
+ * deadline (closeDue), after which the hold ends and the next contract is traded.
  */
 export function decideRoll(current: FutureContract | null, view: RollView): RollDecision {
-  const front = pickFrontMonth(view.listed, view.now, view.rollDays);
+  const front = pickFrontMonth(view.listed, view.now, view.rollDays, view.closeHours);
   const open = view.positions.filter((p) => p.qty !== 0);
   // At connect nothing is in use yet: an open position names the contract in use.
   const inUse = current ?? view.listed.find((c) => open.some((p) => p.conId === c.conId)) ?? null;
@@ -43,5 +45,38 @@ export function rollRefusal(d: Extract<RollDecision, { kind: 'hold' }>): IbBroke
     IB_ADAPTER.rollPending,
     `entry refused: ${d.contract.localSymbol} (last trading day ${d.contract.lastTradeDate}) has rolled to ${d.next.localSymbol}, and ${Math.abs(d.qty)} contract(s) are still open in it. Exits go to ${d.contract.localSymbol}; close the position before ${d.contract.lastTradeDate}, then entries resume in ${d.next.localSymbol}`,
     true,
+  );
+}
+
+/** What happens to a position still open in the expiring contract (ib.expiringPosition). */
+export type ExpiringPolicy = 'close';
+
+export interface CloseDue {
+  readonly contract: FutureContract;
+  readonly next: FutureContract;
+  readonly qty: number;
+  readonly expiry: number;
+  readonly deadline: number;
+}
+
+/**
+ * Whether a held position must be closed now: it is held in a rolled contract (decideRoll's
+ * `hold`) and the gateway's clock has reached the contract's close deadline. At the deadline
+ * itself the close is due ("closed by 09:30" means the order goes at 09:30, not after it).
+ */
+export function closeDue(d: RollDecision, now: number, closeHours: number): CloseDue | null {
+  if (d.kind !== 'hold') return null;
+  const deadline = closeDeadline(d.contract, closeHours);
+  const expiry = expiryTime(d.contract);
+  // An unreadable expiry cannot be waited for: close rather than risk carrying it into expiry.
+  if (deadline === null || expiry === null) return { contract: d.contract, next: d.next, qty: d.qty, expiry: now, deadline: now };
+  return now >= deadline ? { contract: d.contract, next: d.next, qty: d.qty, expiry, deadline } : null;
+}
+
+export function closeNotice(c: CloseDue, policy: ExpiringPolicy, closeHours: number): string {
+  const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return (
+    `${c.contract.localSymbol} expires ${at(c.expiry)} (last trading day ${c.contract.lastTradeDate}) and ${Math.abs(c.qty)} contract(s) ${c.qty > 0 ? 'long' : 'short'} are still open in it ` +
+    `past the close deadline ${at(c.deadline)} (ib.closeHoursBeforeExpiry ${closeHours}): ib.expiringPosition is ${policy}, so the position is being closed at market; entries resume in ${c.next.localSymbol}`
   );
 }

@@ -25,7 +25,7 @@ export async function ibHarness(opts: { gateway?: FakeGatewayOptions; broker?: P
   const make = (over: Partial<IbBrokerOptions> = {}, ib: Partial<IbBrokerOptions['ib']> = {}) => {
     const events: Recorded = { bar: [], orderStatus: [], fill: [], connection: [], error: [] };
     const broker = new IbBroker({
-      ib: { host: '127.0.0.1', port: gw.port, clientId: 1, account: gw.account, rollDaysBeforeExpiry: 8, connectTimeoutMs: 3_000, ...ib },
+      ib: { host: '127.0.0.1', port: gw.port, clientId: 1, account: gw.account, rollDaysBeforeExpiry: 8, expiringPosition: 'close', closeHoursBeforeExpiry: 24, connectTimeoutMs: 3_000, ...ib },
       mode: 'paper',
       liveConfirmedOnCli: false,
       nextOrderIdStore: { load: () => storedNextId, save: (id) => void (storedNextId = id) },

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { IB_ADAPTER } from '../../../src/broker/ib/codes.ts';
 import type { FutureContract } from '../../../src/broker/ib/contract.ts';
-import { decideRoll } from '../../../src/broker/ib/roll.ts';
+import { closeDeadline, expiryTime, pickFrontMonth } from '../../../src/broker/ib/contract.ts';
+import { closeDue, closeNotice, decideRoll } from '../../../src/broker/ib/roll.ts';
 import { mesContract } from '../../../src/broker/ib-sim/contracts.ts';
 import { TESTED_VERSIONS } from '../../../src/broker/ib-sim/versions.ts';
 import { ibHarness, until } from './harness.ts';
@@ -25,15 +26,57 @@ const AFTER = Date.UTC(2026, 2, 12, 12);
 
 describe('the roll rule', () => {
   test('flat: the front month by the roll days; a change of contract is flagged', () => {
-    expect(decideRoll(null, { listed, now: BEFORE, rollDays: 8, positions: [] })).toEqual({ kind: 'trade', contract: H6, changed: false });
-    expect(decideRoll(H6, { listed, now: AFTER, rollDays: 8, positions: [] })).toEqual({ kind: 'trade', contract: M6, changed: true });
+    expect(decideRoll(null, { listed, now: BEFORE, rollDays: 8, closeHours: 24, positions: [] })).toEqual({ kind: 'trade', contract: H6, changed: false });
+    expect(decideRoll(H6, { listed, now: AFTER, rollDays: 8, closeHours: 24, positions: [] })).toEqual({ kind: 'trade', contract: M6, changed: true });
   });
 
   test('a position open in the rolled contract holds it (exits there), at connect too; entries wait', () => {
-    expect(decideRoll(H6, { listed, now: AFTER, rollDays: 8, positions: [{ conId: H6.conId, qty: -2 }] })).toEqual({ kind: 'hold', contract: H6, next: M6, qty: -2 });
-    expect(decideRoll(null, { listed, now: AFTER, rollDays: 8, positions: [{ conId: H6.conId, qty: 1 }] })).toMatchObject({ kind: 'hold', contract: H6 });
+    expect(decideRoll(H6, { listed, now: AFTER, rollDays: 8, closeHours: 24, positions: [{ conId: H6.conId, qty: -2 }] })).toEqual({ kind: 'hold', contract: H6, next: M6, qty: -2 });
+    expect(decideRoll(null, { listed, now: AFTER, rollDays: 8, closeHours: 24, positions: [{ conId: H6.conId, qty: 1 }] })).toMatchObject({ kind: 'hold', contract: H6 });
     // A position already in the new front month is simply traded on.
-    expect(decideRoll(null, { listed, now: AFTER, rollDays: 8, positions: [{ conId: M6.conId, qty: 1 }] })).toEqual({ kind: 'trade', contract: M6, changed: false });
+    expect(decideRoll(null, { listed, now: AFTER, rollDays: 8, closeHours: 24, positions: [{ conId: M6.conId, qty: 1 }] })).toEqual({ kind: 'trade', contract: M6, changed: false });
+  });
+});
+
+describe('closing a position held in the expiring contract', () => {
+  // MESH6 stops trading 20 March 2026 09:30 New York = 13:30 UTC (daylight time from 8 March).
+  const EXPIRY = Date.UTC(2026, 2, 20, 13, 30);
+  const DEADLINE = EXPIRY - 24 * 3_600_000;
+  const held = (now: number) => decideRoll(H6, { listed, now, rollDays: 8, closeHours: 24, positions: [{ conId: H6.conId, qty: 1 }] });
+
+  test('the deadline is closeHours before 09:30 New York on the last trading day', () => {
+    expect(expiryTime(H6)).toBe(EXPIRY);
+    expect(closeDeadline(H6, 24)).toBe(DEADLINE);
+    // Standard time: MESZ6 stops 18 December 2026 09:30 New York = 14:30 UTC.
+    expect(expiryTime(fut(2026, 12))).toBe(Date.UTC(2026, 11, 18, 14, 30));
+  });
+
+  test('not due a millisecond before the deadline, due at it exactly and after it', () => {
+    expect(closeDue(held(DEADLINE - 1), DEADLINE - 1, 24)).toBeNull();
+    expect(closeDue(held(DEADLINE), DEADLINE, 24)).toEqual({ contract: H6, next: M6, qty: 1, expiry: EXPIRY, deadline: DEADLINE });
+    expect(closeDue(held(DEADLINE + 60_000), DEADLINE + 60_000, 24)).toMatchObject({ contract: H6, qty: 1 });
+  });
+
+  test('nothing to close when flat or when the position is in the contract traded', () => {
+    expect(closeDue(decideRoll(H6, { listed, now: DEADLINE, rollDays: 8, closeHours: 24, positions: [] }), DEADLINE, 24)).toBeNull();
+    expect(closeDue(decideRoll(M6, { listed, now: DEADLINE, rollDays: 8, closeHours: 24, positions: [{ conId: M6.conId, qty: 2 }] }), DEADLINE, 24)).toBeNull();
+  });
+
+  test('a deadline before the roll day moves entries on at the deadline, so none is made in a contract being closed', () => {
+    // 1 roll day = from 19 March 00:00 UTC; 48 hours = deadline 18 March 13:30 UTC, earlier.
+    const early = EXPIRY - 48 * 3_600_000;
+    expect(pickFrontMonth(listed, early - 1, 1, 48)).toEqual(H6);
+    expect(pickFrontMonth(listed, early, 1, 48)).toEqual(M6);
+    expect(pickFrontMonth(listed, early, 1)).toEqual(H6);
+    const d = decideRoll(H6, { listed, now: early, rollDays: 1, closeHours: 48, positions: [{ conId: H6.conId, qty: -1 }] });
+    expect(closeDue(d, early, 48)).toMatchObject({ contract: H6, next: M6, qty: -1, deadline: early });
+  });
+
+  test('the notice names the contract, its expiry, the deadline, what is done and where entries go', () => {
+    const due = closeDue(held(DEADLINE), DEADLINE, 24)!;
+    expect(closeNotice(due, 'close', 24)).toBe(
+      'MESH6 expires 2026-03-20 13:30 UTC (last trading day 20260320) and 1 contract(s) long are still open in it past the close deadline 2026-03-19 13:30 UTC (ib.closeHoursBeforeExpiry 24): ib.expiringPosition is close, so the position is being closed at market; entries resume in MESM6',
+    );
   });
 });
 
