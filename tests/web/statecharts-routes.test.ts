@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Elysia } from 'elysia';
+import { DEFAULT_START } from '../../src/market/simulator.ts';
+import { nyDateTime } from '../../src/web/view-models/trading-display.ts';
+import { utc } from '../../views/statecharts/live.tsx';
 import { statechartQueries } from '../../src/app/statecharts.ts';
 import { liveHarness } from '../../src/testing/live-harness.ts';
 import { statechartRoutes, type StatechartApp } from '../../src/web/statecharts/routes.ts';
@@ -96,6 +99,12 @@ describe('statechart pages on the running service', () => {
     }
     const trip = recorded.findIndex((r) => r.to === 'halted');
     const html = await text(`/statecharts/circuitBreaker/replay?step=${trip}`);
+    // The trip was recorded with the market's clock (the close of the bar that tripped it) beside the wall clock.
+    const tripped = recorded[trip]!;
+    expect(tripped.marketTime).toBeGreaterThan(DEFAULT_START);
+    expect(tripped.marketTime).toBeLessThanOrEqual(h.core.lastBar!.time + 60_000);
+    expect(tripped.marketTime! % 60_000).toBe(0);
+    expect(html).toContain(`wall <span data-testid="sc-step-wall">${utc(tripped.time)}</span> · market <span data-testid="sc-step-market">${nyDateTime(tripped.marketTime)} New York</span>`);
     expect(html).toMatch(/<g class="sc-edge sc-edge-event sc-fired" data-edge="e\d+" data-source="" data-target="halted" data-event="Halted">/);
     // Without a step the replay opens on the latest one.
     expect(await current(await text('/statecharts/circuitBreaker/replay'))).toEqual([recorded.at(-1)!.to]);
@@ -162,7 +171,7 @@ describe('outside values', () => {
   const evil = '<img src=x onerror=alert(1)>';
   const fake: StatechartApp = {
     actors: () => [{ id: 'position', state: `open.${evil}`, failed: false, restarts: 0, lastError: null, context: {} }],
-    transitions: () => [{ time: 0, actor: 'position', from: 'flat', to: `open.${evil}`, event: evil }],
+    transitions: () => [{ time: 0, marketTime: null, actor: 'position', from: 'flat', to: `open.${evil}`, event: evil }],
   };
   const fakeWeb = new Elysia().use(statechartRoutes(fake));
   const fetchText = (path: string) => fakeWeb.handle(new Request(`http://localhost${path}`)).then((r) => r.text());

@@ -1,7 +1,7 @@
 import { Layout } from '../components/layout.tsx';
 import type { ViewerModel } from '../../src/web/view-models/viewer.ts';
 import type { ReplayView } from '../../src/web/statecharts/view-model.ts';
-import { STATECHART_CSS, TransitionCells, utc } from './live.tsx';
+import { market, STATECHART_CSS, TransitionCells, utc } from './live.tsx';
 
 /** Steps through an actor's recorded transitions: the diagram shows the state after step n. */
 export function ReplayPage(props: { view: ReplayView; viewer: ViewerModel }) {
@@ -35,7 +35,8 @@ export function ReplayPage(props: { view: ReplayView; viewer: ViewerModel }) {
             {link(step < last ? last : null, 'last »', 'last')}
           </p>
           <p data-testid="sc-step-info">
-            <span safe>{utc(view.row.time)}</span>: <span class="sc-state-now" safe>{view.row.from}</span> →{' '}
+            wall <span data-testid="sc-step-wall" safe>{utc(view.row.time)}</span> · market <span data-testid="sc-step-market" safe>{market(view.row.marketTime)}</span>:{' '}
+            <span class="sc-state-now" safe>{view.row.from}</span> →{' '}
             <span class="sc-state-now" data-testid="sc-state" safe>
               {view.row.to}
             </span>{' '}
@@ -64,7 +65,8 @@ export function ReplayPage(props: { view: ReplayView; viewer: ViewerModel }) {
               <thead>
                 <tr>
                   <th>step</th>
-                  <th>time</th>
+                  <th>wall time</th>
+                  <th>market time</th>
                   <th>from → to</th>
                   <th>event</th>
                 </tr>

@@ -50,7 +50,7 @@ const FragmentQuery = v.object({ view: v.optional(v.picklist(['full', 'summary']
 /** `xstate.init` is XState's name for an actor starting; the tables say `start`. (Other events stay raw: replay matches them to edges.) */
 export const eventLabel = (event: string): string => (event === 'xstate.init' ? 'start' : event);
 
-const row = (r: TransitionRecord): TransitionRow => ({ time: r.time, from: r.from, to: r.to, event: eventLabel(r.event) });
+const row = (r: TransitionRecord): TransitionRow => ({ time: r.time, marketTime: r.marketTime ?? null, from: r.from, to: r.to, event: eventLabel(r.event) });
 
 /** The statechart pages, their live fragment and the JSON graph, as one Elysia instance. */
 export function statechartRoutes(app: StatechartApp, opts: StatechartOptions = {}) {

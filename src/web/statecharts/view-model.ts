@@ -1,7 +1,10 @@
 /** What the statechart views are given: plain data, the SVG already rendered (and escaped) by svg.ts. */
 
 export interface TransitionRow {
+  /** Wall clock, ms UTC. */
   readonly time: number;
+  /** The market's clock (end of the last bar seen), ms UTC; null when none was recorded. */
+  readonly marketTime: number | null;
   readonly from: string;
   readonly to: string;
   readonly event: string;
