@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Elysia } from 'elysia';
+import { collapseGraph } from '../../src/web/statecharts/collapse.ts';
+import { fullGraph } from '../../src/web/statecharts/layout.ts';
 import { DEFAULT_START } from '../../src/market/simulator.ts';
 import { nyDateTime } from '../../src/web/view-models/trading-display.ts';
 import { utc } from '../../views/statecharts/live.tsx';
@@ -62,11 +64,41 @@ describe('statechart pages on the running service', () => {
 
   test("a machine's page highlights the state its actor reports", async () => {
     const state = h.app.actors().find((a) => a.id === 'connection')!.state;
-    const html = await text('/statecharts/connection');
+    const html = await text('/statecharts/connection?collapsed=');
 
     expect(state).toBe('ready.watching');
     expect(await current(html)).toEqual(['ready.watching']);
     expect((await stateClasses(html)).get('ready')).toContain('sc-active');
+  });
+
+  test('the connection machine opens collapsed: ready is one box standing for its nested state, current while in it; a link expands it', async () => {
+    const html = await text('/statecharts/connection');
+    const classes = await stateClasses(html);
+    expect(classes.has('ready.watching')).toBe(false);
+    expect(classes.get('ready')).toEqual(expect.arrayContaining(['sc-collapsed', 'sc-current']));
+    expect(html).toContain('▸ 1 nested state');
+    expect(html).toContain('<a href="/statecharts/connection?collapsed=" class="sc-toggle" data-toggle="ready" data-collapsed="true"');
+    const expanded = await stateClasses(await text('/statecharts/connection?collapsed='));
+    expect(expanded.get('ready')).not.toContain('sc-collapsed');
+    expect(expanded.has('ready.watching')).toBe(true);
+  });
+
+  test('collapsing moves the transitions of hidden states onto their box and drops those between them, keeping edge ids', async () => {
+    const full = fullGraph('position');
+    const open = collapseGraph(full, new Set(['open']));
+    const ids = new Set(open.edges.map((e) => e.id));
+    for (const e of full.edges) {
+      const inside = (p: string) => p === 'open' || p.startsWith('open.');
+      if (inside(e.source) && inside(e.target)) expect(ids.has(e.id)).toBe(false);
+      else expect(open.edges.find((x) => x.id === e.id)).toEqual({ ...e, source: inside(e.source) ? 'open' : e.source, target: inside(e.target) ? 'open' : e.target });
+    }
+    expect(open.edges.some((e) => e.source === 'open')).toBe(true);
+  });
+
+  test('collapsed names only compound states of the machine', async () => {
+    const res = await web.handle(new Request('http://localhost/statecharts/position?collapsed=flat'));
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { message: string }).message).toBe("collapsed: 'flat' is not a compound state of position; they are entering, open");
   });
 
   test('after a daily loss the breaker page shows halted and the transition that led there', async () => {

@@ -1,4 +1,5 @@
 import { Layout } from '../components/layout.tsx';
+import { Nesting } from './nesting.tsx';
 import type { ViewerModel } from '../../src/web/view-models/viewer.ts';
 import type { ReplayView } from '../../src/web/statecharts/view-model.ts';
 import { market, STATECHART_CSS, TransitionCells, utc } from './live.tsx';
@@ -6,7 +7,7 @@ import { market, STATECHART_CSS, TransitionCells, utc } from './live.tsx';
 /** Steps through an actor's recorded transitions: the diagram shows the state after step n. */
 export function ReplayPage(props: { view: ReplayView; viewer: ViewerModel }) {
   const { view } = props;
-  const href = (step: number) => `/statecharts/${encodeURIComponent(view.machine)}/replay?step=${step}`;
+  const href = (step: number) => `/statecharts/${encodeURIComponent(view.machine)}/replay?step=${step}${view.keep}`;
   const link = (step: number | null, label: string, rel: string) =>
     step === null ? <span class="sc-disabled">{label}</span> : <a href={href(step)} rel={rel} data-testid={`sc-${rel}`}>{label}</a>;
   const step = view.step;
@@ -46,6 +47,7 @@ export function ReplayPage(props: { view: ReplayView; viewer: ViewerModel }) {
       )}
       {view.source === 'recent' ? <p class="hint">Only the transitions kept in memory since the service started are shown; the recorded history is not available here.</p> : ''}
       <section class="panel">
+        <Nesting toggles={view.nesting} />
         <div class="sc-zoom" data-testid="sc-zoom">
           <button type="button" data-zoom="out" title="zoom out">−</button>
           <button type="button" data-zoom="fit" title="fit the width">fit</button>
