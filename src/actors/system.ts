@@ -58,7 +58,9 @@ const ACK_TIMEOUT_MS = 10_000;
  */
 export function createTradingSystem(deps: TradingSystemDeps) {
   const { config, broker, repos, core, desk, alerts, clock, log } = deps;
-  const transitions = new TransitionLog(repos, clock, new Set(CHILD_IDS));
+  // Market time of a transition: the close of the last bar the core has seen.
+  const barMs = config.trading.barMinutes * 60_000;
+  const transitions = new TransitionLog(repos, clock, new Set(CHILD_IDS), () => (core.lastBar ? core.lastBar.time + barMs : null));
   let accepting = true;
   let flattens = 0;
   // In sim mode the feed is the market: it is open whenever it produces bars.

@@ -4,6 +4,8 @@ import type { Clock } from './clock.ts';
 
 export interface TransitionRecord {
   readonly time: number;
+  /** The market's clock (end of the last bar seen); null before the first bar or when not recorded. */
+  readonly marketTime: number | null;
   readonly actor: string;
   readonly from: string;
   readonly to: string;
@@ -36,6 +38,7 @@ export class TransitionLog {
     private readonly clock: Clock,
     /** Ids of the actors to record (the supervisor's children). */
     private readonly actors: ReadonlySet<string>,
+    private readonly marketNow: () => number | null = () => null,
   ) {}
 
   observe(e: InspectionEvent): void {
@@ -48,10 +51,10 @@ export class TransitionLog {
     const from = this.last.get(ref);
     if (from === to) return;
     this.last.set(ref, to);
-    const record: TransitionRecord = { time: this.clock.now(), actor, from: from ?? '(start)', to, event: e.event.type };
+    const record: TransitionRecord = { time: this.clock.now(), marketTime: this.marketNow(), actor, from: from ?? '(start)', to, event: e.event.type };
     this.buffer.push(record);
     if (this.buffer.length > BUFFER) this.buffer.shift();
-    this.repos.transitions.append({ time: record.time, actor, fromState: record.from, toState: to, eventType: record.event });
+    this.repos.transitions.append({ time: record.time, marketTime: record.marketTime, actor, fromState: record.from, toState: to, eventType: record.event });
     if (++this.writes % 1000 === 0) this.repos.transitions.prune(KEEP_PER_ACTOR);
     for (const l of this.listeners) l(record);
   }

@@ -27,7 +27,7 @@ export function createApp(d: AppDeps) {
     trades: (page: { limit: number; offset?: number }) => d.repos.trades.recent({ limit: page.limit, offset: page.offset ?? 0 }),
     tradeCount: () => d.repos.trades.count(),
     breakers: () => queries.breakers(d),
-    /** Which account and instrument the service trades (the resolved contract month is the broker adapter's and not reported yet). */
+    /** Which account and instrument the service trades (the contract month in use is in status()). */
     venue: () => ({ mode: d.config.mode, account: d.config.ib.account === '' ? null : d.config.ib.account, symbol: d.config.trading.symbol, broker: d.broker.name }),
     /** The newest log lines, secrets removed (empty when the service keeps no tail). */
     recentLogs: (n: number) => d.logTail?.lines(n) ?? [],

@@ -5,12 +5,15 @@ import type { Config } from '../config/schema.ts';
 import { fromCents, toCents } from '../domain/money.ts';
 import { DAY } from '../domain/session.ts';
 import type { Repositories } from '../store/repositories.ts';
+import type { Broker } from '../broker/port.ts';
+import { contractStatus } from './contract-status.ts';
 import type { TradingStateView } from './types.ts';
 
 export interface QueryDeps {
   readonly system: TradingSystem;
   readonly core: TradingCore;
   readonly repos: Repositories;
+  readonly broker: Pick<Broker, 'tradedContract'>;
   readonly config: Config;
   readonly now: () => number;
   readonly startedAt: number;
@@ -90,6 +93,8 @@ export function status(d: QueryDeps) {
   return {
     mode: d.config.mode,
     connection: conn ? stateString(conn.value) : 'stopped',
+    // Market time decides the days left, as it decides the roll (the gateway's clock).
+    contract: contractStatus(d.broker.tradedContract(), d.core.lastBar?.time ?? d.now(), d.config.ib.rollDaysBeforeExpiry),
     trading: tradingState(d),
     position: position(d),
     pnl: pnl(d),

@@ -14,7 +14,7 @@ export function statechartQueries(d: Pick<QueryDeps, 'system' | 'repos'>) {
       d.repos.transitions
         .recent({ actor, limit })
         .reverse()
-        .map((t) => ({ time: t.time, actor: t.actor, from: t.fromState ?? '(start)', to: t.toState, event: t.eventType })),
+        .map((t) => ({ time: t.time, marketTime: t.marketTime, actor: t.actor, from: t.fromState ?? '(start)', to: t.toState, event: t.eventType })),
     supervisorState: (): string => stateString(d.system.root.getSnapshot().value),
   };
 }

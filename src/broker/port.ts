@@ -64,8 +64,19 @@ export interface Bracket {
   readonly target: OrderRequest;
 }
 
+/** The listed contract a venue trades, as it reports it. */
+export interface BrokerContract {
+  readonly localSymbol: string;
+  readonly conId: number;
+  /** YYYYMMDD: the last trading day. */
+  readonly lastTradeDate: string;
+  readonly exchange: string;
+}
+
 export interface Broker {
   readonly name: string;
+  /** The contract orders and bars are for now (IB: the front month in use); null before it is resolved or on a venue without listed contracts. */
+  tradedContract(): BrokerContract | null;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   /** Starts delivering closed bars of `barMinutes` through the `bar` event. */

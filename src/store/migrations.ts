@@ -5,6 +5,7 @@ import { research } from './migrations/001-research.ts';
 import { liveTrading } from './migrations/002-live-trading.ts';
 import { crashSafety } from './migrations/003-crash-safety.ts';
 import { bars } from './migrations/004-bars.ts';
+import { transitionMarketTime } from './migrations/005-transition-market-time.ts';
 
 /**
  * Schema changes, applied in order, each in its own transaction, and recorded in
@@ -17,7 +18,7 @@ import { bars } from './migrations/004-bars.ts';
  * Never edit or reorder a migration that has shipped: databases in the field already ran it.
  * A migration that needs data as well as DDL can be a function; it runs inside the transaction.
  */
-export const MIGRATIONS: readonly Migration[] = [research, liveTrading, crashSafety, bars];
+export const MIGRATIONS: readonly Migration[] = [research, liveTrading, crashSafety, bars, transitionMarketTime];
 
 /** The schema version this code writes; a file with a higher one came from newer code. */
 export function latestVersion(migrations: readonly Migration[]): number {

@@ -11,13 +11,16 @@ export interface TransitionInput {
   readonly fromState: string | null;
   readonly toState: string;
   readonly eventType: string;
+  /** The market's clock then (end of the last bar seen, ms UTC); null before the first bar. */
+  readonly marketTime?: number | null;
 }
 
 export interface Transition extends TransitionInput {
   readonly id: number;
+  readonly marketTime: number | null;
 }
 
-const COLUMNS = 'id, time, actor, from_state AS fromState, to_state AS toState, event_type AS eventType';
+const COLUMNS = 'id, time, actor, from_state AS fromState, to_state AS toState, event_type AS eventType, market_time AS marketTime';
 
 /** State machine transitions, for the dashboard's "what happened" view and post-mortems. */
 export class TransitionsRepository {
@@ -31,10 +34,10 @@ export class TransitionsRepository {
 
   append(t: TransitionInput): number {
     const row = this.db
-      .query<{ id: number }, [number, string, string | null, string, string]>(
-        'INSERT INTO transitions (time, actor, from_state, to_state, event_type) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      .query<{ id: number }, [number, string, string | null, string, string, number | null]>(
+        'INSERT INTO transitions (time, actor, from_state, to_state, event_type, market_time) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
       )
-      .get(t.time, t.actor, t.fromState, t.toState, t.eventType);
+      .get(t.time, t.actor, t.fromState, t.toState, t.eventType, t.marketTime ?? null);
     if (!row) throw new Error('INSERT INTO transitions returned no id');
     return row.id;
   }

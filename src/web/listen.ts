@@ -1,7 +1,7 @@
 import { Admission, type AdmissionOptions } from './security/admission.ts';
 import { ReadCache } from './read-cache.ts';
 import { rememberClient } from './security/client.ts';
-import { BODY_LIMIT } from './security/gate.ts';
+import { declaresOversizedBody } from './security/gate.ts';
 import { SECURITY_HEADERS } from './security/headers.ts';
 
 /** Paths whose answer is a stream that stays open (capped, not paced). */
@@ -32,9 +32,10 @@ export function listen(web: { fetch(request: Request): Response | Promise<Respon
   const server = Bun.serve({
     hostname: o.hostname,
     port: o.port,
-    // Bun's own 413 carries no headers at all; the gate answers anything up to here itself (by
-    // Content-Length before reading, or after 16 KiB of a chunked body), with the security headers.
-    maxRequestBodySize: BODY_LIMIT * 64,
+    // Bun's own 413 comes before any JavaScript and carries no headers, so Bun is never let to send
+    // it: the gate enforces BODY_LIMIT itself (by Content-Length before reading, or while reading a
+    // chunked body), and its 413 has the security headers.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     idleTimeout: 30,
     // Never Bun's development error page (inline script, no headers, install paths), whatever NODE_ENV says.
     development: false,
@@ -47,7 +48,8 @@ export function listen(web: { fetch(request: Request): Response | Promise<Respon
     async fetch(request, srv) {
       const client = srv.requestIP(request)?.address ?? 'unknown';
       rememberClient(request, client);
-      if (request.method !== 'GET' && request.method !== 'HEAD') return web.fetch(request);
+      // A declared oversized body is refused by the gate at once: no reason to queue it for the budget.
+      if ((request.method !== 'GET' && request.method !== 'HEAD') || declaresOversizedBody(request)) return web.fetch(request);
       const path = pathOf(request);
       if (path !== null && STREAMS.has(path)) {
         const close = admission.openStream(client);

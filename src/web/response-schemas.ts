@@ -46,9 +46,20 @@ export const TradingState = v.variant('kind', [
   v.object({ kind: v.literal('HALTED'), reason: d(s, 'daily_loss, drawdown, supervisor, manual, … as the breaker reports it') }),
 ]);
 
+export const Contract = v.object({
+  localSymbol: d(s, 'e.g. MESH6'),
+  conId: d(n, 'IB contract id'),
+  exchange: s,
+  expiry: d(ns, 'the last trading day, YYYY-MM-DD'),
+  daysToExpiry: d(nn, 'calendar days from today (New York, market clock) to the last trading day'),
+  rollDays: d(n, 'ib.rollDaysBeforeExpiry'),
+  inRollWindow: d(v.boolean(), 'within rollDays of the expiry: the next entry trades the next month'),
+});
+
 export const Status = v.object({
   mode: v.picklist(['sim', 'paper', 'live']),
   connection: d(s, 'the connection machine’s state, e.g. ready.watching, backoff, lost'),
+  contract: d(v.nullable(Contract), 'the contract in use; null in sim (one continuous simulated series) and until paper/live has resolved its front month'),
   trading: TradingState,
   position: v.nullable(Position),
   pnl: Pnl,

@@ -27,6 +27,7 @@ function recordingBroker() {
   };
   const broker: Broker = {
     name: 'recording',
+    tradedContract: () => null,
     connect: unused,
     disconnect: unused,
     subscribeBars: unused,

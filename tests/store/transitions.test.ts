@@ -16,8 +16,8 @@ describe('transitions', () => {
     t.reopen();
 
     expect(t.repos.transitions.recent({ actor: 'connection', limit: 10 })).toEqual([
-      { id: 3, time: T0 + 2, actor: 'connection', fromState: 'disconnected', toState: 'connecting', eventType: 'Connect' },
-      { id: 1, time: T0, actor: 'connection', fromState: null, toState: 'disconnected', eventType: 'xstate.init' },
+      { id: 3, time: T0 + 2, actor: 'connection', fromState: 'disconnected', toState: 'connecting', eventType: 'Connect', marketTime: null },
+      { id: 1, time: T0, actor: 'connection', fromState: null, toState: 'disconnected', eventType: 'xstate.init', marketTime: null },
     ]);
     expect(t.repos.transitions.recent({ limit: 2 }).map((x) => x.id)).toEqual([3, 2]);
   });

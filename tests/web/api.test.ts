@@ -22,7 +22,7 @@ const json = async (path: string, status = 200) => {
 
 describe('the JSON read API answers what the facade says', () => {
   test('/api/status, /api/positions, /api/pnl, /api/breakers, /api/actors', async () => {
-    expect(await json('/api/status')).toMatchObject({ mode: 'sim', connection: expect.stringMatching(/^ready/), trading: { kind: 'ACTIVE' } });
+    expect(await json('/api/status')).toMatchObject({ mode: 'sim', connection: expect.stringMatching(/^ready/), trading: { kind: 'ACTIVE' }, contract: null });
     expect(await json('/api/positions')).toEqual(JSON.parse(JSON.stringify(w.h.app.positions())));
     expect(await json('/api/pnl')).toMatchObject({ dailyLossLimit: 500, maxDrawdown: 100_000 });
     expect(await json('/api/breakers')).toMatchObject({ state: 'closed', events: [] });

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Elysia } from 'elysia';
+import { collapseGraph } from '../../src/web/statecharts/collapse.ts';
+import { fullGraph } from '../../src/web/statecharts/layout.ts';
+import { DEFAULT_START } from '../../src/market/simulator.ts';
+import { nyDateTime } from '../../src/web/view-models/trading-display.ts';
+import { utc } from '../../views/statecharts/live.tsx';
 import { statechartQueries } from '../../src/app/statecharts.ts';
 import { liveHarness } from '../../src/testing/live-harness.ts';
 import { statechartRoutes, type StatechartApp } from '../../src/web/statecharts/routes.ts';
@@ -59,11 +64,41 @@ describe('statechart pages on the running service', () => {
 
   test("a machine's page highlights the state its actor reports", async () => {
     const state = h.app.actors().find((a) => a.id === 'connection')!.state;
-    const html = await text('/statecharts/connection');
+    const html = await text('/statecharts/connection?collapsed=');
 
     expect(state).toBe('ready.watching');
     expect(await current(html)).toEqual(['ready.watching']);
     expect((await stateClasses(html)).get('ready')).toContain('sc-active');
+  });
+
+  test('the connection machine opens collapsed: ready is one box standing for its nested state, current while in it; a link expands it', async () => {
+    const html = await text('/statecharts/connection');
+    const classes = await stateClasses(html);
+    expect(classes.has('ready.watching')).toBe(false);
+    expect(classes.get('ready')).toEqual(expect.arrayContaining(['sc-collapsed', 'sc-current']));
+    expect(html).toContain('▸ 1 nested state');
+    expect(html).toContain('<a href="/statecharts/connection?collapsed=" class="sc-toggle" data-toggle="ready" data-collapsed="true"');
+    const expanded = await stateClasses(await text('/statecharts/connection?collapsed='));
+    expect(expanded.get('ready')).not.toContain('sc-collapsed');
+    expect(expanded.has('ready.watching')).toBe(true);
+  });
+
+  test('collapsing moves the transitions of hidden states onto their box and drops those between them, keeping edge ids', async () => {
+    const full = fullGraph('position');
+    const open = collapseGraph(full, new Set(['open']));
+    const ids = new Set(open.edges.map((e) => e.id));
+    for (const e of full.edges) {
+      const inside = (p: string) => p === 'open' || p.startsWith('open.');
+      if (inside(e.source) && inside(e.target)) expect(ids.has(e.id)).toBe(false);
+      else expect(open.edges.find((x) => x.id === e.id)).toEqual({ ...e, source: inside(e.source) ? 'open' : e.source, target: inside(e.target) ? 'open' : e.target });
+    }
+    expect(open.edges.some((e) => e.source === 'open')).toBe(true);
+  });
+
+  test('collapsed names only compound states of the machine', async () => {
+    const res = await web.handle(new Request('http://localhost/statecharts/position?collapsed=flat'));
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { message: string }).message).toBe("collapsed: 'flat' is not a compound state of position; they are entering, open");
   });
 
   test('after a daily loss the breaker page shows halted and the transition that led there', async () => {
@@ -96,6 +131,12 @@ describe('statechart pages on the running service', () => {
     }
     const trip = recorded.findIndex((r) => r.to === 'halted');
     const html = await text(`/statecharts/circuitBreaker/replay?step=${trip}`);
+    // The trip was recorded with the market's clock (the close of the bar that tripped it) beside the wall clock.
+    const tripped = recorded[trip]!;
+    expect(tripped.marketTime).toBeGreaterThan(DEFAULT_START);
+    expect(tripped.marketTime).toBeLessThanOrEqual(h.core.lastBar!.time + 60_000);
+    expect(tripped.marketTime! % 60_000).toBe(0);
+    expect(html).toContain(`wall <span data-testid="sc-step-wall">${utc(tripped.time)}</span> · market <span data-testid="sc-step-market">${nyDateTime(tripped.marketTime)} New York</span>`);
     expect(html).toMatch(/<g class="sc-edge sc-edge-event sc-fired" data-edge="e\d+" data-source="" data-target="halted" data-event="Halted">/);
     // Without a step the replay opens on the latest one.
     expect(await current(await text('/statecharts/circuitBreaker/replay'))).toEqual([recorded.at(-1)!.to]);
@@ -162,7 +203,7 @@ describe('outside values', () => {
   const evil = '<img src=x onerror=alert(1)>';
   const fake: StatechartApp = {
     actors: () => [{ id: 'position', state: `open.${evil}`, failed: false, restarts: 0, lastError: null, context: {} }],
-    transitions: () => [{ time: 0, actor: 'position', from: 'flat', to: `open.${evil}`, event: evil }],
+    transitions: () => [{ time: 0, marketTime: null, actor: 'position', from: 'flat', to: `open.${evil}`, event: evil }],
   };
   const fakeWeb = new Elysia().use(statechartRoutes(fake));
   const fetchText = (path: string) => fakeWeb.handle(new Request(`http://localhost${path}`)).then((r) => r.text());

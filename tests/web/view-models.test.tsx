@@ -150,10 +150,26 @@ describe('formats and escaping', () => {
     expect(ready).toContain('class="badge ok" data-testid="trading-state">ACTIVE<');
   });
 
-  test('paper and live show the account and the contract traded; sim does not', () => {
-    const status = { mode: 'paper', connection: 'ready', position: null, zscore: 'ts', uptimeSec: 1, lastBar: null, trading: { kind: 'ACTIVE' } } as unknown as Status;
+  test('paper and live show the account and the contract traded; sim shows no account and a simulated series', () => {
+    const contract = { localSymbol: 'MESH6', conId: 1, exchange: 'CME', expiry: '2026-03-20', daysToExpiry: 74, rollDays: 8, inRollWindow: false };
+    const status = { mode: 'paper', connection: 'ready', contract, position: null, zscore: 'ts', uptimeSec: 1, lastBar: null, trading: { kind: 'ACTIVE' } } as unknown as Status;
     const venue = { mode: 'paper', account: 'DU1234567', symbol: 'MES', broker: 'ib' } as const;
-    expect(render(<StatusBar status={status} venue={venue} now={0} />)).toContain('data-testid="venue">DU1234567 · MES front month (ib)<');
-    expect(render(<StatusBar status={{ ...status, mode: 'sim' } as Status} venue={venue} now={0} />)).not.toContain('data-testid="venue"');
+    const paper = render(<StatusBar status={status} venue={venue} now={0} />);
+    expect(paper).toContain('data-testid="venue">DU1234567 (ib)<');
+    expect(paper).toMatch(/data-testid="contract" title="[^"]*">MESH6 · CME · expires 2026-03-20 \(74 days\)</);
+    expect(paper).not.toContain('roll-window');
+    const sim = render(<StatusBar status={{ ...status, mode: 'sim', contract: null } as Status} venue={venue} now={0} />);
+    expect(sim).not.toContain('data-testid="venue"');
+    expect(sim).toContain('simulated series (no expiry)');
+  });
+
+  test('a contract within the roll window is marked, and says what that means', () => {
+    const contract = { localSymbol: 'MESH6', conId: 1, exchange: 'CME', expiry: '2026-03-20', daysToExpiry: 5, rollDays: 8, inRollWindow: true };
+    const status = { mode: 'live', connection: 'ready', contract, position: null, zscore: 'ts', uptimeSec: 1, lastBar: null, trading: { kind: 'ACTIVE' } } as unknown as Status;
+    const html = render(<StatusBar status={status} now={0} />);
+    expect(html).toContain('class="item roll-window"');
+    expect(html).toContain('data-testid="roll-window">roll window<');
+    expect(html).toContain('expires 2026-03-20 (5 days)');
+    expect(html).toContain('must close before 2026-03-20');
   });
 });

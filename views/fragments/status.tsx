@@ -2,6 +2,7 @@ import type { Status, Venue } from '../../src/web/view-models/dashboard.ts';
 import { Badge, type BadgeTone } from '../components/bits.tsx';
 import { tradingDisplay, nyDateTime } from '../../src/web/view-models/trading-display.ts';
 import { duration, price } from '../format.ts';
+import { ContractItem } from './contract.tsx';
 
 const MODE_TONE: Record<string, BadgeTone> = { sim: 'info', paper: 'warn', live: 'bad' };
 
@@ -33,14 +34,15 @@ export function StatusBar(props: { status: Status; venue?: Venue; now?: number }
       </div>
       {props.venue && s.mode !== 'sim' ? (
         <div class="item">
-          <span class="label">Account · contract</span>
+          <span class="label">Account</span>
           <span class="value" data-testid="venue" safe>
-            {`${props.venue.account ?? "gateway's account"} · ${props.venue.symbol} front month (${props.venue.broker})`}
+            {`${props.venue.account ?? "gateway's account"} (${props.venue.broker})`}
           </span>
         </div>
       ) : (
         ''
       )}
+      <ContractItem status={s} />
       <div class="item">
         <span class="label">Connection</span>
         <Badge tone={connectionTone(connection)} text={connection} title={s.connection} testid="connection" />

@@ -27,7 +27,9 @@
         var path = g.getAttribute('data-state');
         var isRoot = path === '';
         g.classList.toggle('sc-active', !isRoot && p.active[path] === true);
-        g.classList.toggle('sc-current', !isRoot && p.current[path] === true);
+        // A collapsed box stands for the states inside it.
+        var inside = g.classList.contains('sc-collapsed') && Object.keys(p.current).some(function (c) { return c.indexOf(path + '.') === 0; });
+        g.classList.toggle('sc-current', !isRoot && (p.current[path] === true || inside));
       });
     });
   }

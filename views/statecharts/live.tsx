@@ -1,4 +1,5 @@
 import type { LiveModel, TransitionRow } from '../../src/web/statecharts/view-model.ts';
+import { nyDateTime } from '../../src/web/view-models/trading-display.ts';
 
 /** Where the visualizer's own assets are served (by its plugin, so it needs nothing else mounted). */
 export const STATECHART_CSS = '/statecharts/assets/statecharts.css';
@@ -6,6 +7,9 @@ export const STATECHART_JS = '/statecharts/assets/statecharts.js';
 
 /** "2026-03-02 14:05:09.120 UTC": transitions come in bursts, so milliseconds matter. */
 export const utc = (ms: number) => (Number.isFinite(ms) ? `${new Date(ms).toISOString().replace('T', ' ').slice(0, 23)} UTC` : '—');
+
+/** "2026-01-05 09:31 New York", the market's clock as the dashboard shows it; "—" when not recorded. */
+export const market = (ms: number | null) => (ms === null ? '—' : `${nyDateTime(ms)} New York`);
 
 export function StateName(props: { state: string | null }) {
   return props.state === null ? (
@@ -21,7 +25,8 @@ export function TransitionCells(props: { row: TransitionRow }) {
   const { row } = props;
   return (
     <>
-      <td safe>{utc(row.time)}</td>
+      <td class="sc-time" data-testid="sc-wall-time" safe>{utc(row.time)}</td>
+      <td class="sc-time" data-testid="sc-market-time" safe>{market(row.marketTime)}</td>
       <td>
         <span safe>{row.from}</span> → <span safe>{row.to}</span>
       </td>
@@ -49,7 +54,8 @@ export function LiveBody(props: { live: LiveModel }) {
           <table class="sc-table" data-testid="sc-transitions">
             <thead>
               <tr>
-                <th>time</th>
+                <th>wall time</th>
+                <th>market time</th>
                 <th>from → to</th>
                 <th>event</th>
               </tr>

@@ -1,4 +1,5 @@
 import { Layout } from '../components/layout.tsx';
+import { Nesting } from './nesting.tsx';
 import type { ViewerModel } from '../../src/web/view-models/viewer.ts';
 import type { MachineView } from '../../src/web/statecharts/view-model.ts';
 import { LiveRegion, STATECHART_CSS, STATECHART_JS } from './live.tsx';
@@ -47,6 +48,7 @@ export function MachinePage(props: { view: MachineView; viewer: ViewerModel }) {
       </p>
       <h1 safe>{view.machine}</h1>
       <section class="panel">
+        <Nesting toggles={view.nesting} />
         <div class="sc-zoom" data-testid="sc-zoom">
           <button type="button" data-zoom="out" title="zoom out">−</button>
           <button type="button" data-zoom="fit" title="fit the width">fit</button>

@@ -1,12 +1,13 @@
 import { Layout } from '../components/layout.tsx';
+import { Nesting } from './nesting.tsx';
 import type { ViewerModel } from '../../src/web/view-models/viewer.ts';
 import type { ReplayView } from '../../src/web/statecharts/view-model.ts';
-import { STATECHART_CSS, TransitionCells, utc } from './live.tsx';
+import { market, STATECHART_CSS, TransitionCells, utc } from './live.tsx';
 
 /** Steps through an actor's recorded transitions: the diagram shows the state after step n. */
 export function ReplayPage(props: { view: ReplayView; viewer: ViewerModel }) {
   const { view } = props;
-  const href = (step: number) => `/statecharts/${encodeURIComponent(view.machine)}/replay?step=${step}`;
+  const href = (step: number) => `/statecharts/${encodeURIComponent(view.machine)}/replay?step=${step}${view.keep}`;
   const link = (step: number | null, label: string, rel: string) =>
     step === null ? <span class="sc-disabled">{label}</span> : <a href={href(step)} rel={rel} data-testid={`sc-${rel}`}>{label}</a>;
   const step = view.step;
@@ -35,7 +36,8 @@ export function ReplayPage(props: { view: ReplayView; viewer: ViewerModel }) {
             {link(step < last ? last : null, 'last »', 'last')}
           </p>
           <p data-testid="sc-step-info">
-            <span safe>{utc(view.row.time)}</span>: <span class="sc-state-now" safe>{view.row.from}</span> →{' '}
+            wall <span data-testid="sc-step-wall" safe>{utc(view.row.time)}</span> · market <span data-testid="sc-step-market" safe>{market(view.row.marketTime)}</span>:{' '}
+            <span class="sc-state-now" safe>{view.row.from}</span> →{' '}
             <span class="sc-state-now" data-testid="sc-state" safe>
               {view.row.to}
             </span>{' '}
@@ -45,6 +47,7 @@ export function ReplayPage(props: { view: ReplayView; viewer: ViewerModel }) {
       )}
       {view.source === 'recent' ? <p class="hint">Only the transitions kept in memory since the service started are shown; the recorded history is not available here.</p> : ''}
       <section class="panel">
+        <Nesting toggles={view.nesting} />
         <div class="sc-zoom" data-testid="sc-zoom">
           <button type="button" data-zoom="out" title="zoom out">−</button>
           <button type="button" data-zoom="fit" title="fit the width">fit</button>
@@ -64,7 +67,8 @@ export function ReplayPage(props: { view: ReplayView; viewer: ViewerModel }) {
               <thead>
                 <tr>
                   <th>step</th>
-                  <th>time</th>
+                  <th>wall time</th>
+                  <th>market time</th>
                   <th>from → to</th>
                   <th>event</th>
                 </tr>

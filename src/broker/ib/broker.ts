@@ -1,6 +1,6 @@
 import type { Bar } from '../../domain/bar.ts';
 import type { Fill, Order, OrderRequest } from '../../domain/trading.ts';
-import type { AccountPnl, Broker, BrokerEvents, BrokerPosition, Unsubscribe, Bracket } from '../port.ts';
+import type { AccountPnl, Broker, BrokerContract, BrokerEvents, BrokerPosition, Unsubscribe, Bracket } from '../port.ts';
 import { completedBars, RealTimeBars } from './bars.ts';
 import { IbClient, type ClientListener } from './client.ts';
 import { CODES, IB_ADAPTER, IbBrokerError, isRetryable } from './codes.ts';
@@ -157,6 +157,12 @@ export class IbBroker implements Broker {
     const was = this.client.connected;
     this.client.disconnect();
     this.lost('client disconnected', was);
+  }
+
+  /** The front month in use (null while not connected), for the operator's status. */
+  tradedContract(): BrokerContract | null {
+    const c = this.contract;
+    return c === null ? null : { localSymbol: c.localSymbol, conId: c.conId, lastTradeDate: c.lastTradeDate, exchange: c.exchange };
   }
 
   /** The negotiated TWS API server version of the current connection (0 before the first). */

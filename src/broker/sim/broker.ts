@@ -2,7 +2,7 @@ import type { Bar } from '../../domain/bar.ts';
 import type { Fill, Order, OrderRequest } from '../../domain/trading.ts';
 import type { RegimeOption } from '../../market/regimes.ts';
 import { DEFAULT_START, DEFAULT_START_PRICE } from '../../market/simulator.ts';
-import type { AccountPnl, Bracket, Broker, BrokerError, BrokerEvents, BrokerPosition, Unsubscribe } from '../port.ts';
+import type { AccountPnl, Bracket, Broker, BrokerContract, BrokerError, BrokerEvents, BrokerPosition, Unsubscribe } from '../port.ts';
 import { SimExchange, type ExchangeEvent } from './exchange.ts';
 import { checkSameMarket, SimFeed, type SimFeedOptions } from './feed.ts';
 import { parseVenueState, type InBar, type VenueStateStore } from './venue-state.ts';
@@ -97,6 +97,11 @@ export class SimBroker implements Broker {
   /** Index of the next bar the feed will produce (warmup + live bars so far). */
   get barIndex(): number {
     return this.feed.nextBarIndex;
+  }
+
+  /** The simulated market is one continuous series: no listed contract, no expiry. */
+  tradedContract(): BrokerContract | null {
+    return null;
   }
 
   async connect(): Promise<void> {

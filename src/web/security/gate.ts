@@ -129,9 +129,11 @@ export class Gate {
       const locked = this.lockout(request, client);
       if (locked) return locked;
     }
+    // Whatever the method: Bun is told to accept any size (see listen.ts), so this is the limit.
+    if (declaresOversizedBody(request)) return tooLarge();
     if (SAFE_METHODS.has(request.method)) return this.loopbackOnly || PUBLIC_PATHS.has(url.pathname) ? null : this.authenticateRead(request, client);
     const body = await readLimited(request, BODY_LIMIT);
-    if (body === null) return reject(413, 'payload_too_large', `request body over ${BODY_LIMIT} bytes (16 KiB); commands take a few bytes: nothing was changed`);
+    if (body === null) return tooLarge();
     // The login form proves the token itself; only a cross-site post is refused.
     if (url.pathname === '/login') return sameOrigin(request, url) ? null : reject(403, 'cross_origin', 'login must come from this dashboard\'s own page');
     if (this.token === null) {
@@ -209,9 +211,13 @@ function sameOrigin(request: Request, url: URL): boolean {
   }
 }
 
+const tooLarge = () => reject(413, 'payload_too_large', `request body over ${BODY_LIMIT} bytes (16 KiB); commands take a few bytes: nothing was changed`);
+
+/** The request's Content-Length says more than BODY_LIMIT: refused before a byte of the body is read. */
+export const declaresOversizedBody = (request: Request): boolean => Number(request.headers.get('content-length') ?? 0) > BODY_LIMIT;
+
 /** The body, read from a clone so the router can still parse it; null when it is over `limit`. */
 async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
-  if (Number(request.headers.get('content-length') ?? 0) > limit) return null;
   if (!request.body) return new Uint8Array();
   const reader = request.clone().body!.getReader();
   const chunks: Uint8Array[] = [];
@@ -221,7 +227,9 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array 
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      // A tee'd branch's cancel settles only once both branches are cancelled (Streams spec):
+      // awaiting the clone's alone would hang the request and its 413 forever.
+      await Promise.all([reader.cancel(), request.body.cancel()]);
       return null;
     }
     chunks.push(value);

@@ -34,6 +34,8 @@ export interface GraphNode {
   readonly internal: readonly string[];
   /** Actors invoked while in this state. */
   readonly invokes: readonly string[];
+  /** Collapsed (collapse.ts): how many nested states are hidden inside. */
+  readonly hidden?: number;
 }
 
 export interface MachineGraph {

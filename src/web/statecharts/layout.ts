@@ -1,6 +1,7 @@
 import ELKApi, { type ELK, type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk-api.js';
 import { machineGraph, type GraphEdge, type GraphNode, type MachineGraph } from './graph.ts';
 import { MACHINES, type MachineId } from '../../app/machines.ts';
+import { collapseGraph, collapseKey } from './collapse.ts';
 
 /**
  * Lays a machine graph out with ELK's layered algorithm, compound states as nested boxes
@@ -57,7 +58,7 @@ const WORKER = Bun.resolveSync('elkjs/lib/elk-worker.min.js', import.meta.dir);
 const nodeId = (path: string) => `n:${path}`;
 const initId = (path: string) => `i:${path}`;
 const textWidth = (lines: readonly string[]) => Math.max(0, ...lines.map((l) => l.length * TEXT_CHAR));
-const infoLines = (n: GraphNode) => [...n.invokes.map((s) => `invoke ${s}`), ...n.internal];
+export const infoLines = (n: GraphNode) => [...(n.hidden ? [`▸ ${n.hidden} nested state${n.hidden === 1 ? '' : 's'}`] : []), ...n.invokes.map((s) => `invoke ${s}`), ...n.internal];
 
 const LAYERED = {
   'elk.algorithm': 'layered',
@@ -183,16 +184,23 @@ export async function layoutGraph(graph: MachineGraph): Promise<MachineLayout> {
   };
 }
 
-// Definitions do not change while the service runs: each machine is laid out once.
-const cache = new Map<MachineId, Promise<MachineLayout>>();
+// Definitions do not change while the service runs: each machine and collapse is laid out once.
+// The collapses a machine has are few (2^compound states, at most 4 today); the bound keeps it so.
+const CACHE_LIMIT = 64;
+const cache = new Map<string, Promise<MachineLayout>>();
 
-export function machineLayout(id: MachineId): Promise<MachineLayout> {
-  let layout = cache.get(id);
+/** The whole machine graph (no collapse), for names and the JSON. */
+export const fullGraph = (id: MachineId): MachineGraph => machineGraph(MACHINES[id]);
+
+export function machineLayout(id: MachineId, collapsed: ReadonlySet<string> = new Set()): Promise<MachineLayout> {
+  const key = `${id}:${collapseKey(collapsed)}`;
+  let layout = cache.get(key);
   if (!layout) {
-    layout = layoutGraph(machineGraph(MACHINES[id]));
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    layout = layoutGraph(collapseGraph(fullGraph(id), collapsed));
     // A failed layout is not kept: the next request tries again.
-    layout.catch(() => cache.delete(id));
-    cache.set(id, layout);
+    layout.catch(() => cache.delete(key));
+    cache.set(key, layout);
   }
   return layout;
 }

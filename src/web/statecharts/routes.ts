@@ -12,10 +12,11 @@ import { errorResponse } from '../errors.tsx';
 import { html, json } from '../http.ts';
 import { ANONYMOUS, type ViewerModel } from '../view-models/viewer.ts';
 import { firedEdges } from './active.ts';
-import { machineLayout, type MachineLayout } from './layout.ts';
+import { collapseKey, compoundPaths, defaultCollapsed, parseCollapsed } from './collapse.ts';
+import { fullGraph, machineLayout, type MachineLayout } from './layout.ts';
 import { MACHINE_IDS, isMachineId, type MachineId } from '../../app/machines.ts';
 import { renderSvg } from './svg.ts';
-import type { LiveModel, MachineView, ReplayView, TransitionRow } from './view-model.ts';
+import type { LiveModel, MachineView, NestingToggle, ReplayView, TransitionRow } from './view-model.ts';
 
 /**
  * What the visualizer reads. `recordedTransitions` and `supervisorState` (src/app/statecharts.ts)
@@ -42,15 +43,18 @@ const RECENT_ROWS = 30;
 const REPLAY_LIMIT = 5000;
 const NEARBY = 8;
 
+const Collapsed = v.optional(v.pipe(v.string(), v.maxLength(500, 'collapsed must list at most a few state names')));
 const StepQuery = v.object({
   step: v.optional(v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'step must be a whole number ≥ 0, like ?step=3'), v.transform(Number))),
+  collapsed: Collapsed,
 });
+const PageQuery = v.object({ collapsed: Collapsed });
 const FragmentQuery = v.object({ view: v.optional(v.picklist(['full', 'summary'], "view must be 'full' or 'summary'")) });
 
 /** `xstate.init` is XState's name for an actor starting; the tables say `start`. (Other events stay raw: replay matches them to edges.) */
 export const eventLabel = (event: string): string => (event === 'xstate.init' ? 'start' : event);
 
-const row = (r: TransitionRecord): TransitionRow => ({ time: r.time, from: r.from, to: r.to, event: eventLabel(r.event) });
+const row = (r: TransitionRecord): TransitionRow => ({ time: r.time, marketTime: r.marketTime ?? null, from: r.from, to: r.to, event: eventLabel(r.event) });
 
 /** The statechart pages, their live fragment and the JSON graph, as one Elysia instance. */
 export function statechartRoutes(app: StatechartApp, opts: StatechartOptions = {}) {
@@ -64,9 +68,10 @@ export function statechartRoutes(app: StatechartApp, opts: StatechartOptions = {
     state: stateOf(id),
     rows: withRows ? app.transitions(id).slice(-RECENT_ROWS).reverse().map(row) : null,
   });
-  const view = async (id: MachineId, withRows: boolean): Promise<MachineView> => {
+  const view = async (id: MachineId, withRows: boolean, collapsed = defaultCollapsed(id, fullGraph(id))): Promise<MachineView> => {
     const l = live(id, withRows);
-    return { machine: id, svg: renderSvg(await machineLayout(id), { active: l.state }), live: l, fragmentUrl: `/statecharts/${id}/fragment`, pollMs };
+    const svg = renderSvg(await machineLayout(id, collapsed), { active: l.state });
+    return { machine: id, svg, live: l, fragmentUrl: `/statecharts/${id}/fragment`, pollMs, nesting: nesting(id, collapsed, `/statecharts/${id}`) };
   };
   const unknown = (request: Request, name: string) =>
     errorResponse(request, 404, 'not_found', `no state machine '${name}': the statecharts are ${MACHINE_IDS.join(', ')}`);
@@ -87,7 +92,14 @@ export function statechartRoutes(app: StatechartApp, opts: StatechartOptions = {
     })
     .get(
       '/statecharts/:machine',
-      async ({ params, request }) => (isMachineId(params.machine) ? html(render(MachinePage({ view: await view(params.machine, true), viewer: viewer(request) }))) : unknown(request, params.machine)),
+      async ({ params, query, request }) => {
+        if (!isMachineId(params.machine)) return unknown(request, params.machine);
+        const q = v.safeParse(PageQuery, query);
+        if (!q.success) return invalid(request, q.issues);
+        const collapsed = parseCollapsed(params.machine, fullGraph(params.machine), q.output.collapsed);
+        if (typeof collapsed === 'string') return invalid(request, [{ message: collapsed }]);
+        return html(render(MachinePage({ view: await view(params.machine, true, collapsed), viewer: viewer(request) })));
+      },
       { detail: { hide: true } },
     )
     .get(
@@ -106,14 +118,22 @@ export function statechartRoutes(app: StatechartApp, opts: StatechartOptions = {
         if (!isMachineId(params.machine)) return unknown(request, params.machine);
         const q = v.safeParse(StepQuery, query);
         if (!q.success) return invalid(request, q.issues);
+        const collapsed = parseCollapsed(params.machine, fullGraph(params.machine), q.output.collapsed);
+        if (typeof collapsed === 'string') return invalid(request, [{ message: collapsed }]);
         const recorded = app.recordedTransitions?.(params.machine, REPLAY_LIMIT);
         const steps = (recorded ?? app.transitions(params.machine)).map(row);
         const step = q.output.step ?? steps.length - 1;
+        const current = steps[step] ?? null;
         if (q.output.step !== undefined && step >= steps.length) {
           const range = steps.length === 0 ? 'none are recorded yet' : `steps go from 0 to ${steps.length - 1}`;
           return errorResponse(request, 422, 'invalid', `step ${step} is out of range: ${range}`);
         }
-        return html(render(ReplayPage({ view: replayView(params.machine, await machineLayout(params.machine), steps, step, recorded ? 'recorded' : 'recent'), viewer: viewer(request) })));
+        const layout = await machineLayout(params.machine, collapsed);
+        const base = replayView(params.machine, layout, steps, step, recorded ? 'recorded' : 'recent');
+        const stepQuery = current === null ? '' : `step=${step}`;
+        const keep = compoundPaths(fullGraph(params.machine)).length === 0 ? '' : `&collapsed=${encodeURIComponent(collapseKey(collapsed))}`;
+        const view = { ...base, keep, nesting: nesting(params.machine, collapsed, `/statecharts/${params.machine}/replay`, stepQuery) };
+        return html(render(ReplayPage({ view, viewer: viewer(request) })));
       },
       { detail: { hide: true } },
     )
@@ -127,7 +147,17 @@ export function statechartRoutes(app: StatechartApp, opts: StatechartOptions = {
     );
 }
 
-function replayView(machine: MachineId, layout: MachineLayout, steps: readonly TransitionRow[], step: number, source: ReplayView['source']): ReplayView {
+/** One toggle per compound state: the same page with that state's collapse flipped. */
+function nesting(id: MachineId, collapsed: ReadonlySet<string>, path: string, extra = ''): NestingToggle[] {
+  return compoundPaths(fullGraph(id)).map((p) => {
+    const next = new Set(collapsed);
+    if (!next.delete(p)) next.add(p);
+    const query = [extra, `collapsed=${encodeURIComponent(collapseKey(next))}`].filter((x) => x !== '').join('&');
+    return { path: p, collapsed: collapsed.has(p), href: `${path}?${query}` };
+  });
+}
+
+function replayView(machine: MachineId, layout: MachineLayout, steps: readonly TransitionRow[], step: number, source: ReplayView['source']): Omit<ReplayView, 'nesting' | 'keep'> {
   const current = steps[step] ?? null;
   const from = Math.max(0, step - NEARBY);
   return {

@@ -1,6 +1,6 @@
 import { escapeHtml } from '@kitajs/html';
 import { activePaths, currentPaths } from './active.ts';
-import { LINE, NAME_CHAR, type Box, type LaidEdge, type LaidNode, type MachineLayout, type Point } from './layout.ts';
+import { infoLines, LINE, NAME_CHAR, type Box, type LaidEdge, type LaidNode, type MachineLayout, type Point } from './layout.ts';
 
 /**
  * Renders a laid-out machine as one SVG string. Every state is a `<g data-state="open.long">`, so
@@ -48,14 +48,17 @@ function stateNode({ node, box }: LaidNode, machine: string, active: Set<string>
   const classes = ['sc-state', isRoot ? 'sc-root' : compound ? 'sc-compound' : 'sc-atomic'];
   if (node.type === 'final') classes.push('sc-final');
   if (!isRoot && active.has(node.path)) classes.push('sc-active');
-  if (!isRoot && current.has(node.path)) classes.push('sc-current');
+  // A collapsed box stands for the states inside it: it is current when one of them is.
+  const collapsed = node.hidden !== undefined;
+  if (collapsed) classes.push('sc-collapsed');
+  if (!isRoot && (current.has(node.path) || (collapsed && [...current].some((c) => c.startsWith(`${node.path}.`))))) classes.push('sc-current');
   const name = isRoot ? machine : node.key;
   const out = [`<g class="${classes.join(' ')}" data-state="${esc(node.path)}">`, `<title>${esc(isRoot ? `${machine} (machine)` : node.path)}</title>`, rect(box, 'sc-box', isRoot ? 12 : 8)];
   if (node.type === 'final') out.push(rect({ x: box.x + 3, y: box.y + 3, width: box.width - 6, height: box.height - 6 }, 'sc-final-inner', 6));
   // Atomic names are centred in their box; compound names head the box, above their children.
   const nameX = compound ? box.x + 14 : box.x + box.width / 2 - (name.length * NAME_CHAR) / 2;
   out.push(`<text class="sc-name" x="${r(nameX)}" y="${r(box.y + 19)}">${esc(name)}</text>`);
-  const lines = [...node.invokes.map((s) => `invoke ${s}`), ...node.internal];
+  const lines = infoLines(node);
   lines.forEach((line, i) => out.push(`<text class="sc-line" x="${r(box.x + 14)}" y="${r(box.y + 28 + 12 + i * LINE)}">${esc(line)}</text>`));
   out.push('</g>');
   return out.join('');
