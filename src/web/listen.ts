@@ -1,7 +1,7 @@
 import { Admission, type AdmissionOptions } from './security/admission.ts';
 import { ReadCache } from './read-cache.ts';
 import { rememberClient } from './security/client.ts';
-import { declaresOversizedBody } from './security/gate.ts';
+import { refusedByHead } from './security/gate.ts';
 import { SECURITY_HEADERS } from './security/headers.ts';
 
 /** Paths whose answer is a stream that stays open (capped, not paced). */
@@ -48,8 +48,8 @@ export function listen(web: { fetch(request: Request): Response | Promise<Respon
     async fetch(request, srv) {
       const client = srv.requestIP(request)?.address ?? 'unknown';
       rememberClient(request, client);
-      // A declared oversized body is refused by the gate at once: no reason to queue it for the budget.
-      if ((request.method !== 'GET' && request.method !== 'HEAD') || declaresOversizedBody(request)) return web.fetch(request);
+      // A request the gate refuses by its head is answered at once: no reason to queue it for the budget.
+      if ((request.method !== 'GET' && request.method !== 'HEAD') || refusedByHead(request)) return web.fetch(request);
       const path = pathOf(request);
       if (path !== null && STREAMS.has(path)) {
         const close = admission.openStream(client);

@@ -82,6 +82,13 @@ describe('the body limit is the app’s, so its 413 carries the security headers
     expect(hasSecurityHeaders(answer)).toBe(true);
   });
 
+  test('a GET carrying a chunked body (no Content-Length) is refused: 400 with the security headers, the body never read', async () => {
+    const answer = await raw(`GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n${chunked('x'.repeat(2 * MIB))}`);
+    expect(statusOf(answer)).toBe(400);
+    expect(hasSecurityHeaders(answer)).toBe(true);
+    expect(answer).toContain('"error":"body_not_allowed"');
+  });
+
   test.each([64 * 1024, 2 * MIB])('a chunked body over the limit (%d bytes, no Content-Length) is cut off while reading: 413 with the security headers', async (bytes) => {
     const answer = await raw(post('/api/commands/pause', 'Transfer-Encoding: chunked\r\n') + chunked('x'.repeat(bytes)));
     expect(statusOf(answer)).toBe(413);

@@ -131,6 +131,8 @@ export class Gate {
     }
     // Whatever the method: Bun is told to accept any size (see listen.ts), so this is the limit.
     if (declaresOversizedBody(request)) return tooLarge();
+    // A GET or HEAD is never read, so a chunked body on one would stream in unbounded: refused.
+    if (SAFE_METHODS.has(request.method) && request.headers.has('transfer-encoding')) return reject(400, 'body_not_allowed', `${request.method} takes no body; nothing was read`);
     if (SAFE_METHODS.has(request.method)) return this.loopbackOnly || PUBLIC_PATHS.has(url.pathname) ? null : this.authenticateRead(request, client);
     const body = await readLimited(request, BODY_LIMIT);
     if (body === null) return tooLarge();
@@ -215,6 +217,9 @@ const tooLarge = () => reject(413, 'payload_too_large', `request body over ${BOD
 
 /** The request's Content-Length says more than BODY_LIMIT: refused before a byte of the body is read. */
 export const declaresOversizedBody = (request: Request): boolean => Number(request.headers.get('content-length') ?? 0) > BODY_LIMIT;
+
+/** The gate refuses this request by its head alone (an oversized or a chunked body where none is read): no reason to queue it. */
+export const refusedByHead = (request: Request): boolean => declaresOversizedBody(request) || (SAFE_METHODS.has(request.method) && request.headers.has('transfer-encoding'));
 
 /** The body, read from a clone so the router can still parse it; null when it is over `limit`. */
 async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
