@@ -1,14 +1,14 @@
 /**
  * Keeps the dashboard from eating the trading thread. HTTP runs on the same event loop as the bar →
  * order path, so reads are admitted against a CPU budget: handlers may use at most `share` of wall
- * time (10 %), with a small burst so one person loading a page never waits. Past the budget, reads
+ * time (5 %), with a small burst so one person loading a page never waits. Past the budget, reads
  * queue per client and are served round-robin, so one flooding client cannot starve another; past
  * `maxPerClient` waiting, a client is refused (429) after a delay, so a refused flood cannot spin
  * either. Live streams are capped per client and in total; their cost is per push, not per client.
  * Commands are not paced: a flatten must never wait behind a flood of reads.
  */
 export interface AdmissionOptions {
-  /** Fraction of wall time read handlers may use (default 0.1). */
+  /** Fraction of wall time read handlers may use (default 0.05: 50 ms a second, a dozen dashboard fragments). */
   readonly share?: number;
   /** Credit a quiet server builds up, in ms of handler time (default 10). */
   readonly burstMs?: number;
@@ -53,7 +53,7 @@ export class Admission {
   private streamCount = 0;
 
   constructor(o: AdmissionOptions = {}) {
-    this.share = o.share ?? 0.1;
+    this.share = o.share ?? 0.05;
     this.burstMs = o.burstMs ?? 10;
     this.overheadMs = o.overheadMs ?? 0.03;
     this.maxPerClient = o.maxPerClient ?? 64;
