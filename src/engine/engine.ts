@@ -207,19 +207,25 @@ export class TradingEngine {
     const open = p === null ? 0 : moveCents(p.entryPrice, close, p.qty, directionOf(p.side)) - p.entryCommissionCents;
     const equity = this.capitalCents + s.realisedCents + open;
     s.equityCents = equity;
-    let peak = s.peakEquityCents;
-    if (equity > peak) s.peakEquityCents = peak = equity;
-    // Small on purpose (the backtest calls it every bar): a halt or a limit goes to riskDecision.
-    const limits = this.limits;
-    if (s.halt !== null || drawdownReached(peak, equity, limits.maxDrawdownCents) || dailyLossReached(s.sessionRealisedCents + open, limits.dailyLossCents)) {
+    if (equity > s.peakEquityCents) s.peakEquityCents = equity;
+    // Small on purpose, so the JIT inlines it into a backtest's loop: a halt or a limit reached
+    // goes to riskDecision, an entry to entryDecision.
+    if (s.halt !== null || this.limitReached(open)) {
       const d = this.riskDecision(time, signal, open);
       if (d !== undefined) return d;
     }
-    if (p !== null) {
-      if (holdReached(time, p.entryTime, limits.maxHoldMs)) return EXIT.max_hold;
-      return signal === 'exit' ? EXIT.signal : null;
-    }
-    if (signal !== 'enter_long' && signal !== 'enter_short') return null;
+    if (p !== null) return holdReached(time, p.entryTime, this.limits.maxHoldMs) ? EXIT.max_hold : signal === 'exit' ? EXIT.signal : null;
+    return signal === 'enter_long' || signal === 'enter_short' ? this.entryDecision(time, signal) : null;
+  }
+
+  /** The drawdown or the daily loss limit is reached, with `open` the position's P&L (equity and peak marked). */
+  private limitReached(open: number): boolean {
+    const s = this.state;
+    const limits = this.limits;
+    return drawdownReached(s.peakEquityCents, s.equityCents, limits.maxDrawdownCents) || dailyLossReached(s.sessionRealisedCents + open, limits.dailyLossCents);
+  }
+
+  private entryDecision(time: number, signal: 'enter_long' | 'enter_short'): Decision | EntryDenied {
     const blocked = this.entryBlock(time);
     if (blocked !== null) return DENIED[blocked];
     return signal === 'enter_long' ? ENTER_LONG : ENTER_SHORT;

@@ -49,9 +49,12 @@ export function reachedLevels(compare: Compare, levels: ReversionLevels): number
  * warmed up advises nothing.
  */
 export function signalOf(reached: number, position: PositionState): Signal {
-  if (position === 'flat') return reached & ENTER_LONG ? 'enter_long' : reached & ENTER_SHORT ? 'enter_short' : 'none';
+  if (position === 'flat') return ENTRY_SIGNAL[reached & (ENTER_LONG | ENTER_SHORT)]!;
   return reached & (position === 'long' ? EXIT_LONG : EXIT_SHORT) ? 'exit' : 'none';
 }
+
+/** By the entry bits of `reached`: a value at both entry levels (only if they cross) goes long. A table keeps signalOf small enough to inline. */
+const ENTRY_SIGNAL: readonly Signal[] = ['none', 'none', 'enter_long', 'enter_long', 'enter_short', 'enter_short', 'enter_long', 'enter_long'];
 
 /** Mean reversion on an indicator compared exactly with its levels (`reachedLevels`, `signalOf`). */
 export function reversionSignal(compare: Compare, position: PositionState, levels: ReversionLevels): Signal {

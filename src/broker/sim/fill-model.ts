@@ -40,10 +40,16 @@ export function limitFillPrice(action: OrderAction, limit: number, open: number,
 
 /**
  * The stop or target a position's bar hits, or null; the stop wins a bar that touches both. The
- * backtester's hot loop calls this: it is stopFillPrice/limitFillPrice written out inline (a test
- * holds the two in agreement), because the composed form costs a third more per call.
+ * backtester's hot loop calls this on every bar in a position, and most bars touch neither: that
+ * test is all this function does, small enough for the JIT to inline; a touch goes to bracketFill.
  */
 export function bracketHit(side: Side, stop: number, target: number, open: number, high: number, low: number, slippageTicks: number): BracketHit | null {
+  if (side === 'long' ? low > stop && high < target : high < stop && low > target) return null;
+  return bracketFill(side, stop, target, open, high, low, slippageTicks);
+}
+
+/** stopFillPrice/limitFillPrice written out for a bar that touches the bracket (a test holds the two in agreement). */
+function bracketFill(side: Side, stop: number, target: number, open: number, high: number, low: number, slippageTicks: number): BracketHit | null {
   if (side === 'long') {
     if (low <= stop) return { price: marketFillPrice(open <= stop ? open : stop, 'sell', slippageTicks), reason: 'stop' };
     if (high >= target) return { price: open >= target ? open : target, reason: 'target' };
