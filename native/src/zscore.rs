@@ -79,7 +79,7 @@ pub fn rolling_zscore(closes: &[f64], lookback: usize, out: &mut [f64]) -> Resul
     #[cfg(target_arch = "x86_64")]
     // SAFETY: Isa::Avx512 is chosen only when the CPU reports AVX-512F.
     Isa::Avx512 => {
-      split::<8>(closes, lookback, out, |x, l, o, s, len| unsafe { avx512::run_oct(x, l, o, s, len) })
+      split_aligned::<8>(closes, lookback, out, |x, l, o, s, len| unsafe { avx512::run_oct(x, l, o, s, len) })
     }
     _ => split::<LANES>(closes, lookback, out, run_segments),
   };
@@ -109,6 +109,31 @@ fn split<const W: usize>(
   let main = kernel(closes, lookback, out, starts, seg);
   let rest = run_lanes::<1>(closes, lookback, out, [tail], n - tail);
   Outcome { finite: main.finite && rest.finite }
+}
+
+/// `split` with every segment's output starting on a 64-byte boundary and a multiple of 8
+/// long (so the kernel can store whole cache lines); the few outputs before the first
+/// boundary and after the last segment go to the single-lane kernel.
+fn split_aligned<const W: usize>(
+  closes: &[f64],
+  lookback: usize,
+  out: &mut [f64],
+  kernel: impl Fn(&[f64], usize, &mut [f64], [usize; W], usize) -> Outcome,
+) -> Outcome {
+  let n = closes.len();
+  let first = lookback - 1;
+  let misalign = (out.as_ptr() as usize % 64) / 8; // out[8 − misalign] is on a boundary
+  let head = first + (8 + 8 - misalign - first % 8) % 8;
+  let seg = n.saturating_sub(head) / W / 8 * 8;
+  if out.as_ptr() as usize % 8 != 0 || seg < lookback.max(8) {
+    return split::<W>(closes, lookback, out, kernel);
+  }
+  let starts = std::array::from_fn(|j| head + j * seg);
+  let lead = run_lanes::<1>(closes, lookback, out, [first], head - first);
+  let main = kernel(closes, lookback, out, starts, seg);
+  let tail = head + W * seg;
+  let rest = run_lanes::<1>(closes, lookback, out, [tail], n - tail);
+  Outcome { finite: lead.finite && main.finite && rest.finite }
 }
 
 /// The kernels keep per-lane sums for every step of a block: 64 bytes × lookback. Beyond

@@ -13,5 +13,8 @@ console.table(
 );
 const ratio = (a: number | null, b: number | null) => (a === null || b === null ? 'n/a' : `${(a / b).toFixed(2)}×`);
 console.log(`batch: TypeScript / native = ${ratio(r.zscoreTsNsPerEl, r.zscoreNativeNsPerEl)} (native speed-up)`);
-console.log(`batch: native / memcpy     = ${ratio(r.zscoreNativeNsPerEl, r.memcpyNsPerEl)}`);
+const q = r.zscoreNativeToMemcpy;
+console.log(
+  `batch: native / memcpy     = ${q === null ? 'n/a' : `${q.median.toFixed(2)}× (${q.min.toFixed(2)}–${q.max.toFixed(2)}× over ${runs || 5} interleaved repeats)`} (kernel: ${r.zscoreKernel ?? 'n/a'})`,
+);
 console.log(`push:  native / TypeScript = ${ratio(r.zscorePushNativeNs, r.zscorePushTsNs)}`);

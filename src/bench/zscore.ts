@@ -2,7 +2,9 @@
  * Z-Score benchmark: native batch against the TypeScript batch, both incremental `push`
  * implementations (which decide the live path, see `indicators/zscore.ts`), and a plain
  * `Float64Array.set` copy of the same array as the memory-bandwidth floor; and the exact tick
- * moments the strategies decide on (native and TypeScript batch, TypeScript push).
+ * moments the strategies decide on (native and TypeScript batch, TypeScript push). Wall time,
+ * best of a short burst per repeat; the native batch and the copy are timed interleaved and
+ * their per-repeat ratio reported (`zscoreNativeToMemcpy`).
  */
 import { loadZScoreNative } from '../indicators/zscore-native.ts';
 import { rollingZScoreTs, ZScoreTs } from '../indicators/zscore-ts.ts';
@@ -28,6 +30,8 @@ export interface ZScoreBenchResult {
   zscorePushNativeNs: number | null;
   zscorePushTsNs: number;
   memcpyNsPerEl: number;
+  /** Native batch / copy of the same array, per repeat (the two timed interleaved); null without the native module. */
+  zscoreNativeToMemcpy: Spread | null;
   /** The copy of the moments' input (2 M prices), their reference. */
   momentsMemcpyNsPerEl: number;
   momentsNativeNsPerEl: number | null;
@@ -55,18 +59,48 @@ export function randomWalkPrices(n: number, seed = 1, start = 5000, step = 0.5):
   return xs;
 }
 
-/** Nanoseconds per element over `runs` timed runs (median, min, max), after one untimed warm-up. */
-function timeSpread(n: number, runs: number, run: () => void): Spread {
+/** Wall time of one `run()` in nanoseconds per element: the best of a burst of `burst` back-to-back runs. */
+function bestOfBurst(n: number, burst: number, run: () => void): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let b = 0; b < burst; b++) {
+    const t0 = performance.now();
+    run();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return (best * 1e6) / n;
+}
+
+/**
+ * Nanoseconds per element over `runs` repeats (median, min, max), after one untimed warm-up.
+ * Wall time (`performance.now`), not process CPU time, whose scheduler-tick granularity is too
+ * coarse for runs of a few milliseconds; each repeat is the best of a short burst, so a repeat
+ * that lost the core to another process for part of the burst still counts its fastest run.
+ */
+function timeSpread(n: number, runs: number, run: () => void, burst = 1): Spread {
   run();
   const samples: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    // CPU time of the process, as the backtest bench: a run that loses the core is not charged.
-    const c0 = process.cpuUsage();
-    run();
-    const c = process.cpuUsage(c0);
-    samples.push(((c.user + c.system) * 1e3) / n);
-  }
+  for (let r = 0; r < runs; r++) samples.push(bestOfBurst(n, burst, run));
   return spread(samples);
+}
+
+/**
+ * Two runs timed interleaved, `a` then `b` within each repeat (each the best of a burst), so
+ * the per-repeat ratio a / b compares the two at the same moment of a shared machine.
+ */
+function timePaired(n: number, runs: number, burst: number, a: () => void, b: () => void): { a: Spread; b: Spread; ratio: Spread } {
+  a();
+  b();
+  const as: number[] = [];
+  const bs: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const ta = bestOfBurst(n, burst, a);
+    const tb = bestOfBurst(n, burst, b);
+    as.push(ta);
+    bs.push(tb);
+    ratios.push(ta / tb);
+  }
+  return { a: spread(as), b: spread(bs), ratio: spread(ratios) };
 }
 
 /** Pushes every close; the checksum keeps the work observable so it cannot be optimised away. */
@@ -87,9 +121,12 @@ export async function benchZScore(opts: { n?: number; lookback?: number; runs?: 
   const native = loadZScoreNative({});
   let checksum = 0;
 
-  const memcpyNsPerElS = timeSpread(n, runs, () => copy.set(closes));
+  // The native kernel and the copy, interleaved within each repeat; a burst of 3 each.
+  const copyRun = () => copy.set(closes);
+  const paired = native ? timePaired(n, runs, 3, () => native.rollingZScore(closes, lookback, out), copyRun) : null;
+  const memcpyNsPerElS = paired ? paired.b : timeSpread(n, runs, copyRun, 3);
+  const zscoreNativeNsPerElS = paired ? paired.a : null;
   const zscoreTsNsPerElS = timeSpread(n, runs, () => rollingZScoreTs(closes, lookback, out));
-  const zscoreNativeNsPerElS = native ? timeSpread(n, runs, () => native.rollingZScore(closes, lookback, out)) : null;
   // A push costs the same on any prefix; a million keeps the native run (Node-API calls
   // cost ~0.25 µs in Bun) from dominating the whole bench.
   const pushes = closes.subarray(0, Math.min(n, 1_000_000));
@@ -105,9 +142,9 @@ export async function benchZScore(opts: { n?: number; lookback?: number; runs?: 
   const ticks = Float64Array.from(closes.subarray(0, Math.min(n, 2_000_000)), (c) => Math.round(c * 4) / 4);
   const momentsOut = new Float64Array(2 * ticks.length);
   const ticksCopy = new Float64Array(ticks.length);
-  const momentsMemcpyS = timeSpread(ticks.length, runs, () => ticksCopy.set(ticks));
+  const momentsMemcpyS = timeSpread(ticks.length, runs, () => ticksCopy.set(ticks), 3);
   const momentsTsNsPerElS = timeSpread(ticks.length, runs, () => rollingTickMomentsTs(ticks, lookback, momentsOut));
-  const momentsNativeNsPerElS = native ? timeSpread(ticks.length, runs, () => native.rollingTickMoments(ticks, lookback, momentsOut)) : null;
+  const momentsNativeNsPerElS = native ? timeSpread(ticks.length, runs, () => native.rollingTickMoments(ticks, lookback, momentsOut), 3) : null;
   const momentsPushTsNsS = timeSpread(pushes.length, runs, () => {
     const m = new TickMoments(lookback);
     for (let i = 0; i < pushes.length; i++) {
@@ -127,6 +164,7 @@ export async function benchZScore(opts: { n?: number; lookback?: number; runs?: 
     zscorePushNativeNs: zscorePushNativeNsS?.median ?? null,
     zscorePushTsNs: zscorePushTsNsS.median,
     memcpyNsPerEl: memcpyNsPerElS.median,
+    zscoreNativeToMemcpy: paired ? paired.ratio : null,
     momentsMemcpyNsPerEl: momentsMemcpyS.median,
     momentsNativeNsPerEl: momentsNativeNsPerElS?.median ?? null,
     momentsTsNsPerEl: momentsTsNsPerElS.median,

@@ -18,6 +18,13 @@ describe('bun run bench --quick --json', () => {
     }
     expect(['native', 'ts']).toContain(figures.zscoreImpl as string);
     if (figures.zscoreImpl === 'native') expect(typeof figures.zscoreNativeNsPerEl).toBe('number');
+    // Native batch / memory copy per interleaved repeat: { median, min, max }, null without the native module.
+    const ratio = figures.zscoreNativeToMemcpy as { median: number; min: number; max: number } | null;
+    expect(ratio === null || typeof figures.zscoreNativeNsPerEl === 'number').toBe(true);
+    if (ratio !== null) {
+      for (const k of ['median', 'min', 'max'] as const) expect(Number.isFinite(ratio[k]) && ratio[k] > 0).toBe(true);
+      expect(ratio.min <= ratio.median && ratio.median <= ratio.max).toBe(true);
+    }
   }, 180_000);
 
   test('--help exits 0 and names --quick and --json', async () => {
