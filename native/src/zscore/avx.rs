@@ -30,6 +30,8 @@ pub(crate) unsafe fn run_quad(
   // SAFETY (every pointer access below): indices are s + t + u with t + u < len, reading
   // down to s + t + 1 − l, all within [0, n) by `check_segments`; `suf1`/`suf2` hold l rows.
   let load = |i: usize| _mm256_set_pd(*xp.add(s3 + i), *xp.add(s2 + i), *xp.add(s1 + i), *xp.add(s0 + i));
+  // `r` steps before step t: s + t − r, added before subtracting (t − r alone underflows at t = 0).
+  let back = |t: usize, r: usize| _mm256_set_pd(*xp.add(s3 + t - r), *xp.add(s2 + t - r), *xp.add(s1 + t - r), *xp.add(s0 + t - r));
   let zero = _mm256_setzero_pd();
   let inv_l = _mm256_set1_pd(1.0 / l as f64);
   let mut suf1 = vec![zero; l];
@@ -41,7 +43,7 @@ pub(crate) unsafe fn run_quad(
     let mut a1 = zero;
     let mut a2 = zero;
     for r in 1..l {
-      let d = _mm256_sub_pd(load(t - r), k);
+      let d = _mm256_sub_pd(back(t, r), k);
       a1 = _mm256_add_pd(a1, d);
       a2 = _mm256_add_pd(a2, _mm256_mul_pd(d, d));
       *suf1.get_unchecked_mut(l - 1 - r) = a1;
