@@ -28,8 +28,8 @@ async function freePort(): Promise<number> {
 }
 
 /** `bun src/cli/gateway-sim.ts`, resolved once it says it listens; its output is collected. */
-async function gatewayProcess(port: number, stateFile: string): Promise<{ proc: Subprocess<'ignore', 'pipe', 'pipe'>; output: () => string }> {
-  const proc = Bun.spawn(['bun', 'src/cli/gateway-sim.ts', '--port', String(port), '--state', stateFile, '--seed', '11', '--regime', 'volatile', '--bar-interval-ms', '100'], {
+async function gatewayProcess(port: number, stateFile: string, version: number): Promise<{ proc: Subprocess<'ignore', 'pipe', 'pipe'>; output: () => string }> {
+  const proc = Bun.spawn(['bun', 'src/cli/gateway-sim.ts', '--port', String(port), '--state', stateFile, '--seed', '11', '--regime', 'volatile', '--bar-interval-ms', '100', '--max-version', String(version)], {
     cwd: ROOT,
     stdin: 'ignore',
     stdout: 'pipe',
@@ -73,12 +73,13 @@ async function invariantsSettle(db: string, file: string): Promise<string[]> {
   return last;
 }
 
-describe('gateway:sim restarted as a new process with --state', () => {
+// The versions a real gateway negotiates with @stoqey/ib (and the oldest the fake speaks), as the other IB e2e suites.
+describe.each([100, 176, 187, 193])('gateway:sim restarted as a new process with --state, server version %d', (version) => {
   test('kill -9 mid-trade, a new process on the same state file: the position and its stop carry on, the bot reconnects and trades on, no exec id reused', async () => {
     const port = await freePort();
     const gwDir = mkdtempSync(join(tmpdir(), 'qs-gw-state-'));
     const file = join(gwDir, 'gateway-state.json');
-    let gw = await gatewayProcess(port, file);
+    let gw = await gatewayProcess(port, file, version);
     const { dir, clock, service, state, lines } = await paperService(port, 'DU1234567');
     const db = join(dir, 'paper.db');
     try {
@@ -103,7 +104,8 @@ describe('gateway:sim restarted as a new process with --state', () => {
       const fillsBefore = service.repos.fills.since(0).length;
       await until(() => !state('connection').matches('ready'), 'the bot to notice the gateway gone', 10_000);
 
-      gw = await gatewayProcess(port, file);
+      gw = await gatewayProcess(port, file, version);
+      expect(gw.output()).toContain(`server versions 100..${version}`);
       expect(gw.output()).toMatch(new RegExp(`resumed account DU1234567 from .*: ${before.venue.positionQty} contract\\(s\\), ${before.state.book.orders.filter((o) => o.status === 'Submitted' || o.status === 'PreSubmitted').length} working order\\(s\\)`));
       const end = performance.now() + 20_000;
       while (!state('connection').matches('ready')) {
