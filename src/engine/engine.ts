@@ -1,19 +1,7 @@
 import { fromCents, moveCents, roundToTick, toCents } from '../domain/money.ts';
 import { SessionTracker } from '../domain/session.ts';
 import { directionOf, type ExitReason, type Side, type Trade } from '../domain/trading.ts';
-import {
-  afterTrade,
-  bracketLevelsInTicks,
-  dailyLossReached,
-  drawdownReached,
-  holdReached,
-  NO_STREAK,
-  positionSize,
-  type LossStreak,
-  riskLimits,
-  type RiskLimits,
-  type TradingState,
-} from '../risk/rules.ts';
+import { afterTrade, bracketLevelsInTicks, NO_STREAK, positionSize, type LossStreak, riskLimits, type TradingState } from '../risk/rules.ts';
 import type { PositionState, Signal } from '../strategy/types.ts';
 import { clearsAtSession, outranks, type EntryDenied, type Halt, type HaltReason, type RiskChange, type RiskState } from './risk-state.ts';
 import type { EngineSettings } from './settings.ts';
@@ -65,8 +53,13 @@ export class TradingEngine {
   private readonly sessions = new SessionTracker();
   private readonly commissionCents: number;
   private readonly capitalCents: number;
-  /** The settings' limits in cents, ms and ticks, converted once: onBarClose runs every bar. */
-  private readonly limits: RiskLimits;
+  // The settings' limits in cents, ms and ticks, converted once and held as fields of their own:
+  // onBarClose runs every bar of a backtest, and each object hop or helper call there costs.
+  private readonly maxDrawdownCents: number;
+  private readonly dailyLossCents: number;
+  private readonly maxHoldMs: number;
+  private readonly stopTicks: number;
+  private readonly targetTicks: number;
   private changes: RiskChange[] = [];
   private quietFrom = Number.POSITIVE_INFINITY;
   private quietUntil = Number.NEGATIVE_INFINITY;
@@ -80,7 +73,7 @@ export class TradingEngine {
     this.commissionCents = toCents(settings.commissionPerContract);
     this.qty = positionSize(settings.contracts, settings.maxContracts);
     this.capitalCents = toCents(settings.initialCapital);
-    this.limits = riskLimits(settings);
+    ({ maxDrawdownCents: this.maxDrawdownCents, dailyLossCents: this.dailyLossCents, maxHoldMs: this.maxHoldMs, stopTicks: this.stopTicks, targetTicks: this.targetTicks } = riskLimits(settings));
     this.state = restored ?? {
       position: null,
       realisedCents: 0,
@@ -146,7 +139,7 @@ export class TradingEngine {
 
   openPosition(side: Side, qty: number, price: number, time: number): OpenPosition {
     this.beginBar(time);
-    const { stop, target } = bracketLevelsInTicks(side, price, this.limits.stopTicks, this.limits.targetTicks);
+    const { stop, target } = bracketLevelsInTicks(side, price, this.stopTicks, this.targetTicks);
     const position: OpenPosition = { side, qty, entryPrice: price, entryTime: time, stop, target, entryCommissionCents: this.commissionCents * qty };
     this.state.position = position;
     return position;
@@ -162,7 +155,7 @@ export class TradingEngine {
     this.beginBar(time);
     const total = p.qty + qty;
     const entryPrice = (p.entryPrice * p.qty + price * qty) / total;
-    const { stop, target } = bracketLevelsInTicks(p.side, roundToTick(entryPrice), this.limits.stopTicks, this.limits.targetTicks);
+    const { stop, target } = bracketLevelsInTicks(p.side, roundToTick(entryPrice), this.stopTicks, this.targetTicks);
     const position: OpenPosition = { ...p, qty: total, entryPrice, stop, target, entryCommissionCents: this.commissionCents * total };
     this.state.position = position;
     return position;
@@ -208,21 +201,16 @@ export class TradingEngine {
     const equity = this.capitalCents + s.realisedCents + open;
     s.equityCents = equity;
     if (equity > s.peakEquityCents) s.peakEquityCents = equity;
-    // Small on purpose, so the JIT inlines it into a backtest's loop: a halt or a limit reached
-    // goes to riskDecision, an entry to entryDecision.
-    if (s.halt !== null || this.limitReached(open)) {
-      const d = this.riskDecision(time, signal, open);
+    // The risk rules, each written once, here (README "Backtest assumptions"); at the limit itself
+    // they trip. Plain expressions on fields: the JIT inlines this method into a backtest's loop.
+    const drawdown = s.peakEquityCents - equity >= this.maxDrawdownCents;
+    const dailyLoss = s.sessionRealisedCents + open <= -this.dailyLossCents;
+    if (s.halt !== null || drawdown || dailyLoss) {
+      const d = this.riskDecision(time, signal, open, drawdown, dailyLoss);
       if (d !== undefined) return d;
     }
-    if (p !== null) return holdReached(time, p.entryTime, this.limits.maxHoldMs) ? EXIT.max_hold : signal === 'exit' ? EXIT.signal : null;
+    if (p !== null) return time - p.entryTime >= this.maxHoldMs ? EXIT.max_hold : signal === 'exit' ? EXIT.signal : null;
     return signal === 'enter_long' || signal === 'enter_short' ? this.entryDecision(time, signal) : null;
-  }
-
-  /** The drawdown or the daily loss limit is reached, with `open` the position's P&L (equity and peak marked). */
-  private limitReached(open: number): boolean {
-    const s = this.state;
-    const limits = this.limits;
-    return drawdownReached(s.peakEquityCents, s.equityCents, limits.maxDrawdownCents) || dailyLossReached(s.sessionRealisedCents + open, limits.dailyLossCents);
   }
 
   private entryDecision(time: number, signal: 'enter_long' | 'enter_short'): Decision | EntryDenied {
@@ -236,17 +224,16 @@ export class TradingEngine {
    * the exit or refusal it forces, or undefined when the position's own rules still decide (a
    * halt other than drawdown lets exits through; entries are refused by entryBlock).
    */
-  private riskDecision(time: number, signal: Signal, open: number): Decision | EntryDenied | null | undefined {
+  private riskDecision(time: number, signal: Signal, open: number, drawdown: boolean, dailyLoss: boolean): Decision | EntryDenied | null | undefined {
     const s = this.state;
     const p = s.position;
     const h = s.halt;
     if (h !== null && h.reason === 'drawdown') return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
-    const limits = this.limits;
-    if (drawdownReached(s.peakEquityCents, s.equityCents, limits.maxDrawdownCents)) {
+    if (drawdown) {
       this.trip('drawdown', time, `equity ${fromCents(s.equityCents).toFixed(2)} is ${fromCents(s.peakEquityCents - s.equityCents).toFixed(2)} below peak ${fromCents(s.peakEquityCents).toFixed(2)}`);
       return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
     }
-    if (dailyLossReached(s.sessionRealisedCents + open, limits.dailyLossCents)) {
+    if (dailyLoss) {
       if (h === null || h.reason !== 'daily_loss') this.trip('daily_loss', time, `session P&L ${fromCents(s.sessionRealisedCents + open).toFixed(2)} reached the daily loss limit ${this.settings.dailyLossLimit.toFixed(2)}`);
       return p ? EXIT.daily_loss : this.deny(signal, 'daily_loss');
     }

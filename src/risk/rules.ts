@@ -3,8 +3,9 @@ import { MINUTE } from '../domain/session.ts';
 import type { Side } from '../domain/trading.ts';
 
 /**
- * Pure risk rules. Money in integer cents, times in epoch ms. Each rule is a predicate or a small
- * state transition so the backtester and the live actors apply exactly the same arithmetic.
+ * Pure risk rules. Money in integer cents, times in epoch ms. Each is a small function or state
+ * transition so the backtester and the live actors apply exactly the same arithmetic; the limits
+ * checked every bar (drawdown, daily loss, max hold) are written once in the engine's onBarClose.
  */
 
 /** NautilusTrader-style trading states: ACTIVE trades; REDUCING may only exit; HALTED does nothing new. */
@@ -36,21 +37,9 @@ export function bracketLevelsInTicks(side: Side, entryPrice: number, stopTicks: 
     : { stop: fromTicks(entry + stopTicks), target: fromTicks(entry - targetTicks) };
 }
 
-export function drawdownBreached(peakEquityCents: number, equityCents: number, maxDrawdown: number): boolean {
-  return drawdownReached(peakEquityCents, equityCents, toCents(maxDrawdown));
-}
-
-export function dailyLossBreached(sessionPnlCents: number, dailyLossLimit: number): boolean {
-  return dailyLossReached(sessionPnlCents, toCents(dailyLossLimit));
-}
-
-export function holdExpired(barTime: number, entryTime: number, maxHoldMinutes: number): boolean {
-  return holdReached(barTime, entryTime, maxHoldMinutes * MINUTE);
-}
-
 /**
- * The limits above in the units the rules compare in, converted once per settings: a backtest
- * asks them every bar, and converting dollars to cents every time cost a third of its bar.
+ * The limits in the units the engine compares in, converted once per settings: a backtest asks
+ * them every bar, and converting dollars to cents every time cost a third of its bar.
  */
 export interface RiskLimits {
   readonly maxDrawdownCents: number;
@@ -74,18 +63,6 @@ export function riskLimits(s: {
     stopTicks: dollarsToTicksWithin(s.stopLossPerContract),
     targetTicks: dollarsToTicksWithin(s.takeProfitPerContract),
   };
-}
-
-export function drawdownReached(peakEquityCents: number, equityCents: number, maxDrawdownCents: number): boolean {
-  return peakEquityCents - equityCents >= maxDrawdownCents;
-}
-
-export function dailyLossReached(sessionPnlCents: number, dailyLossCents: number): boolean {
-  return sessionPnlCents <= -dailyLossCents;
-}
-
-export function holdReached(barTime: number, entryTime: number, maxHoldMs: number): boolean {
-  return barTime - entryTime >= maxHoldMs;
 }
 
 export function positionSize(contracts: number, maxContracts: number): number {

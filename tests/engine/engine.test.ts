@@ -85,6 +85,7 @@ describe('one decision per bar, first match wins: drawdown → daily loss → ma
     expect(longAt5000({ maxDrawdown: 125.62 }).onBarClose(T0, 4975, 'none')).toEqual({ type: 'exit', reason: 'drawdown' });
     expect(longAt5000({ maxDrawdown: 125.63 }).onBarClose(T0, 4975, 'none')).toBeNull();
     expect(longAt5000({ dailyLossLimit: 125.62 }).onBarClose(T0, 4975, 'none')).toEqual({ type: 'exit', reason: 'daily_loss' });
+    expect(longAt5000({ dailyLossLimit: 125.63 }).onBarClose(T0, 4975, 'none')).toBeNull();
   });
 
   test("the daily loss counts this session's realised P&L only", () => {
