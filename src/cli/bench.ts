@@ -72,7 +72,13 @@ async function main(argv: string[]): Promise<number> {
     zscoreNumpyNsPerEl: numpyNs,
     barToOrderP50Us: Number(live.barToOrderP50Us.toFixed(1)),
     barToOrderP99Us: Number(live.barToOrderP99Us.toFixed(1)),
+    barToOrderP999Us: Number(live.barToOrderP999Us.toFixed(1)),
+    barToOrderMaxUs: Number(live.barToOrderMaxUs.toFixed(1)),
+    barToOrderCpuP99Us: Number(live.barToOrderCpuP99Us.toFixed(1)),
+    barToOrderBehindFsyncShare: Number(live.barToOrderBehindFsyncShare.toFixed(4)),
+    liveDurableCommitsPerBar: Number(live.durableCommitsPerBar.toFixed(3)),
     rssMbAfter1MBars: Number(live.rssMbAfter1MBars.toFixed(1)),
+    heapMbAfter1MBars: Number(live.rss.at(-1)!.heapMb.toFixed(1)),
     barRateUnderLoadRatio: Number(loaded.barRateUnderLoadRatio.toFixed(2)),
     barToOrderP99UnderLoadUs: Number(loaded.barToOrderP99UnderLoadUs.toFixed(1)),
     fragmentP99MaxMs: Number(Math.max(...frag.results.map((r) => r.p99Ms)).toFixed(3)),
@@ -99,11 +105,25 @@ async function main(argv: string[]): Promise<number> {
     ...z.rows.map((r) => [r.name, `${fmt(r.nsPerEl, 2)} (${fmt(r.min, 2)}–${fmt(r.max, 2)}) ns/el`, `${fmt(r.elPerSec / 1e6, 1)} M el/s`]),
     ...(numpyNs === null ? [] : [['z-score NumPy sliding window (python3)', `${fmt(numpyNs, 2)} ns/el`, 'reference, not used']]),
     ...frag.results.map((r) => [`Dashboard ${r.name}`, `${fmt(r.p50Ms, 3)} / ${fmt(r.p99Ms, 3)} ms`, 'p50 / p99']),
-    ['Bar → order request, p50 / p99', `${fmt(live.barToOrderP50Us, 0)} / ${fmt(live.barToOrderP99Us, 0)} µs`, `${fmt(live.orderRequests, 0)} order requests`],
+    [
+      'Bar → order request, p50 / p99 / p99.9 / max (wall)',
+      `${[live.barToOrderP50Us, live.barToOrderP99Us, live.barToOrderP999Us, live.barToOrderMaxUs].map((v) => fmt(v, 0)).join(' / ')} µs`,
+      `${fmt(live.orderRequests, 0)} order requests in ${fmt(live.latencyBars, 0)} bars (${fmt(live.barsPerSec, 0)} bars/s)`,
+    ],
+    [
+      'Bar → order request, same spans in CPU time of the thread, p50 / p99 / p99.9',
+      `${[live.barToOrderCpuP50Us, live.barToOrderCpuP99Us, live.barToOrderCpuP999Us].map((v) => fmt(v, 0)).join(' / ')} µs`,
+      'wall ≫ CPU: the thread lost the core',
+    ],
+    [
+      'Order requests that waited behind a journal fsync',
+      `${fmt(live.barToOrderBehindFsyncShare * 100, 2)} %`,
+      `${fmt(live.durableCommitsPerBar, 3)} fsynced commits per bar (mean ${fmt(live.durableCommitMeanMs, 2)} ms), ${fmt(live.relaxedCommitsPerBar, 2)} without fsync`,
+    ],
     ...marketDataRows(md, fmt),
     ['Bar rate under dashboard load ÷ idle', fmt(loaded.barRateUnderLoadRatio), `${fmt(loaded.load.requests ?? 0, 0)} requests in ${fmt((loaded.load.ms ?? 0) / 1000, 1)} s, ${loaded.load.sseOpened ?? 0} streams admitted`],
     ['Bar → order request under load, p99', `${fmt(loaded.barToOrderP99UnderLoadUs, 0)} µs`, `idle p99 ${fmt(loaded.idle.p99Us, 0)} µs`],
-    [`Resident memory after ${fmt(live.rss.at(-1)!.bars, 0)} bars`, `${fmt(live.rssMbAfter1MBars, 1)} MB`, `samples: ${live.rss.map((r) => r.mb.toFixed(0)).join(' ')} MB`],
+    [`Resident memory after ${fmt(live.rss.at(-1)!.bars, 0)} bars`, `${fmt(live.rssMbAfter1MBars, 1)} MB`, `RSS / live JS heap: ${live.rss.map((r) => `${r.mb.toFixed(0)}/${r.heapMb.toFixed(0)}`).join(' ')} MB`],
   ];
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? '—' : `${fmt(b / a, 1)}×`);
   const native = z.zscoreNativeNsPerEl;

@@ -8,7 +8,12 @@ import type { Store } from './db.ts';
  * with SQLITE_BUSY at once, without waiting out busy_timeout, when another process is writing.
  */
 export function inTransaction<T>(store: Store, work: () => T): T {
-  return store.db.transaction(work).immediate();
+  if (store.db.inTransaction) return store.db.transaction(work).immediate();
+  const started = performance.now();
+  const out = store.db.transaction(work).immediate();
+  store.commits.durable++;
+  store.commits.durableMs += performance.now() - started;
+  return out;
 }
 
 /**
@@ -19,10 +24,12 @@ export function inTransaction<T>(store: Store, work: () => T): T {
  * journal (orders, fills, trades) keeps synchronous=FULL: the setting is restored afterwards.
  */
 export function inRelaxedTransaction<T>(store: Store, work: () => T): T {
-  if (store.db.inTransaction) return inTransaction(store, work);
+  if (store.db.inTransaction) return store.db.transaction(work).immediate();
   store.db.run('PRAGMA synchronous = NORMAL');
   try {
-    return inTransaction(store, work);
+    const out = store.db.transaction(work).immediate();
+    store.commits.relaxed++;
+    return out;
   } finally {
     store.db.run('PRAGMA synchronous = FULL');
   }
