@@ -117,7 +117,8 @@ export class TradingCore {
    */
   commitBar(): void {
     const time = this.lastDecided;
-    this.transact(() => this.repos.facts.set(LAST_BAR_FACT, v.number(), time, time), { relaxed: true });
+    // The bar's changes are in the engine already (onBar) and this write makes none: no copy of the state to put back.
+    this.transact(() => this.repos.facts.set(LAST_BAR_FACT, v.number(), time, time), { relaxed: true, leavesEngine: true });
   }
 
   /**
@@ -174,8 +175,8 @@ export class TradingCore {
    * snapshot. If anything fails the engine is put back as it was, so memory never holds a fact the
    * store does not; the changes it caused are announced only after the commit.
    */
-  transact<T>(work: () => T, opts: { relaxed?: boolean } = {}): T {
-    const before = structuredClone(this.engine.state);
+  transact<T>(work: () => T, opts: { relaxed?: boolean; /** `work` does not change the engine: nothing to put back. */ leavesEngine?: boolean } = {}): T {
+    const before = opts.leavesEngine ? null : structuredClone(this.engine.state);
     try {
       const run = () => {
         const out = work();
@@ -189,7 +190,7 @@ export class TradingCore {
       this.announce();
       return out;
     } catch (e) {
-      Object.assign(this.engine.state, before);
+      if (before !== null) Object.assign(this.engine.state, before);
       this.engine.drainChanges();
       throw e;
     }

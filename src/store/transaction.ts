@@ -25,12 +25,13 @@ export function inTransaction<T>(store: Store, work: () => T): T {
  */
 export function inRelaxedTransaction<T>(store: Store, work: () => T): T {
   if (store.db.inTransaction) return store.db.transaction(work).immediate();
-  store.db.run('PRAGMA synchronous = NORMAL');
+  // Prepared once per connection (query caches them): this runs on every bar.
+  store.db.query('PRAGMA synchronous = NORMAL').run();
   try {
     const out = store.db.transaction(work).immediate();
     store.commits.relaxed++;
     return out;
   } finally {
-    store.db.run('PRAGMA synchronous = FULL');
+    store.db.query('PRAGMA synchronous = FULL').run();
   }
 }
