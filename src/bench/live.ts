@@ -76,6 +76,14 @@ export async function benchLive(opts: { bars?: number; rssBars?: number } = {}) 
     cpuAtPublish = threadCpuUs();
     published = performance.now();
   });
+  // The same decisions as they reach the venue: the desk journals each order (an fsynced commit) before it sends it.
+  const toBroker: number[] = [];
+  const sent = <A extends unknown[]>(call: (...args: A) => Promise<void>) => (...args: A) => {
+    if (sampling && published > 0) toBroker.push((performance.now() - published) * 1000);
+    return call(...args);
+  };
+  broker.placeBracket = sent(broker.placeBracket.bind(broker));
+  broker.placeOrder = sent(broker.placeOrder.bind(broker));
   const service = await startService({
     config,
     secrets: {},
@@ -101,6 +109,7 @@ export async function benchLive(opts: { bars?: number; rssBars?: number } = {}) 
   sampling = false;
   const sorted = Float64Array.from(wall).sort();
   const sortedCpu = Float64Array.from(cpu).sort();
+  const sortedBroker = Float64Array.from(toBroker).sort();
 
   const rssBars = opts.rssBars ?? 1_000_000;
   const rss: MemorySample[] = [];
@@ -129,6 +138,9 @@ export async function benchLive(opts: { bars?: number; rssBars?: number } = {}) 
     barToOrderCpuP50Us: pct(sortedCpu, 0.5),
     barToOrderCpuP99Us: pct(sortedCpu, 0.99),
     barToOrderCpuP999Us: pct(sortedCpu, 0.999),
+    /** Bar → the order handed to the venue, after the desk journalled it (one fsynced commit). */
+    barToBrokerP50Us: pct(sortedBroker, 0.5),
+    barToBrokerP99Us: pct(sortedBroker, 0.99),
     /** Share of order requests with a durable journal commit (an fsync) between the bar and the request. */
     barToOrderBehindFsyncShare: wall.length === 0 ? 0 : behindFsync / wall.length,
     orderRequests: wall.length,

@@ -75,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
     barToOrderP999Us: Number(live.barToOrderP999Us.toFixed(1)),
     barToOrderMaxUs: Number(live.barToOrderMaxUs.toFixed(1)),
     barToOrderCpuP99Us: Number(live.barToOrderCpuP99Us.toFixed(1)),
+    barToBrokerP50Us: Number(live.barToBrokerP50Us.toFixed(1)),
+    barToBrokerP99Us: Number(live.barToBrokerP99Us.toFixed(1)),
     barToOrderBehindFsyncShare: Number(live.barToOrderBehindFsyncShare.toFixed(4)),
     liveDurableCommitsPerBar: Number(live.durableCommitsPerBar.toFixed(3)),
     rssMbAfter1MBars: Number(live.rssMbAfter1MBars.toFixed(1)),
@@ -115,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
       `${[live.barToOrderCpuP50Us, live.barToOrderCpuP99Us, live.barToOrderCpuP999Us].map((v) => fmt(v, 0)).join(' / ')} µs`,
       'wall ≫ CPU: the thread lost the core',
     ],
+    ['Bar → order handed to the venue (journalled first, fsync), p50 / p99', `${fmt(live.barToBrokerP50Us, 0)} / ${fmt(live.barToBrokerP99Us, 0)} µs`, 'the desk journals every order before it sends it'],
     [
       'Order requests that waited behind a journal fsync',
       `${fmt(live.barToOrderBehindFsyncShare * 100, 2)} %`,
