@@ -74,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
     barToOrderP99Us: Number(live.barToOrderP99Us.toFixed(1)),
     barToOrderP999Us: Number(live.barToOrderP999Us.toFixed(1)),
     barToOrderMaxUs: Number(live.barToOrderMaxUs.toFixed(1)),
+    barToOrderWarmP99Us: Number(live.barToOrderWarmP99Us.toFixed(1)),
     barToOrderCpuP99Us: Number(live.barToOrderCpuP99Us.toFixed(1)),
     barToBrokerP50Us: Number(live.barToBrokerP50Us.toFixed(1)),
     barToBrokerP99Us: Number(live.barToBrokerP99Us.toFixed(1)),
@@ -111,6 +112,11 @@ async function main(argv: string[]): Promise<number> {
       'Bar → order request, p50 / p99 / p99.9 / max (wall)',
       `${[live.barToOrderP50Us, live.barToOrderP99Us, live.barToOrderP999Us, live.barToOrderMaxUs].map((v) => fmt(v, 0)).join(' / ')} µs`,
       `${fmt(live.orderRequests, 0)} order requests in ${fmt(live.latencyBars, 0)} bars (${fmt(live.barsPerSec, 0)} bars/s)`,
+    ],
+    [
+      'Bar → order request after the first 10 % of the bars (JIT warm), p50 / p99 / p99.9',
+      `${[live.barToOrderWarmP50Us, live.barToOrderWarmP99Us, live.barToOrderWarmP999Us].map((v) => fmt(v, 0)).join(' / ')} µs`,
+      'the first bars run the path before it is compiled',
     ],
     [
       'Bar → order request, same spans in CPU time of the thread, p50 / p99 / p99.9',
