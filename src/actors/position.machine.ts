@@ -128,9 +128,10 @@ export const positionMachine = setup({
         },
         Enter: {
           target: 'entering',
+          // The order first: events it causes (a refusal, the venue's ack) queue behind this transition, which records its refs.
           actions: [
-            assign(({ event }) => ({ side: event.side, qty: event.qty, entryRef: event.ref, stopRef: `${event.ref}-S`, targetRef: `${event.ref}-T` })),
             { type: 'placeEntry', params: ({ event }) => ({ ref: event.ref, side: event.side, qty: event.qty, reference: event.reference }) },
+            assign(({ event }) => ({ side: event.side, qty: event.qty, entryRef: event.ref, stopRef: `${event.ref}-S`, targetRef: `${event.ref}-T` })),
           ],
         },
       },
@@ -193,8 +194,8 @@ export const positionMachine = setup({
           guard: ({ context }) => !context.bracketFilling,
           target: 'exiting',
           actions: [
-            assign(({ event }) => ({ exitRef: event.ref, exitReason: event.reason })),
             { type: 'placeExit', params: ({ context, event }) => ({ ref: event.ref, side: context.side!, qty: context.qty, reason: event.reason, ocaGroup: context.entryRef }) },
+            assign(({ event }) => ({ exitRef: event.ref, exitReason: event.reason })),
           ],
         },
         OrderFilled: [

@@ -23,8 +23,9 @@ export function routeBrokerEvents(deps: { broker: Broker; desk: OrderDesk; log: 
   desk.onRefused = (ref, message) => send('position', { type: 'OrderRefused', ref, message });
   const offs = [
     broker.on('bar', (bar) => {
-      send('connection', { type: 'DataReceived' });
+      // The decision first: re-arming the staleness watchdog is not on the bar → order path.
       send('strategy', { type: 'BarClosed', bar });
+      send('connection', { type: 'DataReceived' });
     }),
     broker.on('fill', (fill) => {
       const recorded = desk.recordFill(fill);

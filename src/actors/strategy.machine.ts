@@ -69,8 +69,9 @@ export const strategyMachine = setup({
     },
   },
   on: {
+    // The decision first: the bookkeeping is not on the bar → order path.
     BarClosed: {
-      actions: [assign({ bars: ({ context }) => context.bars + 1, lastBarTime: ({ event }) => event.bar.time }), { type: 'runBar', params: ({ event }) => ({ bar: event.bar }) }],
+      actions: [{ type: 'runBar', params: ({ event }) => ({ bar: event.bar }) }, assign({ bars: ({ context }) => context.bars + 1, lastBarTime: ({ event }) => event.bar.time })],
     },
   },
 });

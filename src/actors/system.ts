@@ -60,7 +60,13 @@ export function createTradingSystem(deps: TradingSystemDeps) {
   const { config, broker, repos, core, desk, alerts, clock, log } = deps;
   // Market time of a transition: the close of the last bar the core has seen.
   const barMs = config.trading.barMinutes * 60_000;
-  const transitions = new TransitionLog(repos, clock, new Set(CHILD_IDS), () => (core.lastBar ? core.lastBar.time + barMs : null));
+  // Recording is not worth trading: a failed write (disk full) is logged at the first failure and
+  // then every 1000th, not once per bar and actor.
+  let observeFailures = 0;
+  const notRecorded = (err: unknown) => {
+    if (observeFailures++ % 1000 === 0) log.error('transitions.not_recorded', { error: err instanceof Error ? err.message : String(err), failures: observeFailures, note: 'trading continues; state changes are not being recorded' });
+  };
+  const transitions = new TransitionLog(repos, clock, new Set(CHILD_IDS), () => (core.lastBar ? core.lastBar.time + barMs : null), notRecorded);
   let accepting = true;
   let flattens = 0;
   // In sim mode the feed is the market: it is open whenever it produces bars.
@@ -220,15 +226,12 @@ export function createTradingSystem(deps: TradingSystemDeps) {
     },
   });
 
-  // The inspector runs inside whichever actor is processing: a throw there (a failed transitions
-  // write, disk full) would error that actor and the root with it. Recording is not worth trading.
-  let observeFailures = 0;
+  // The inspector runs inside whichever actor is processing: a throw there would error that actor and the root with it.
   const observe = (e: InspectionEvent) => {
     try {
       transitions.observe(e);
     } catch (err) {
-      // Logged at the first failure and then every 1000th, not once per bar and actor.
-      if (observeFailures++ % 1000 === 0) log.error('transitions.not_recorded', { error: err instanceof Error ? err.message : String(err), failures: observeFailures, note: 'trading continues; state changes are not being recorded' });
+      notRecorded(err);
     }
   };
 
@@ -318,6 +321,8 @@ export function createTradingSystem(deps: TradingSystemDeps) {
       offRisk();
       unroute();
       root.stop();
+      // Before the store closes: the last transitions would otherwise be written after it.
+      transitions.flush();
     },
   };
 }

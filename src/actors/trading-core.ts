@@ -47,6 +47,8 @@ export class TradingCore {
   lastBar: Bar | null = null;
   /** Open time of the last bar the engine decided on: a bar re-sent after a crash only updates indicators. */
   private lastDecided: number;
+  /** The engine snapshot (JSON) the store holds, as last committed by an outermost transaction; null when unknown. */
+  private stored: string | null = null;
 
   constructor(
     readonly settings: EngineSettings,
@@ -117,7 +119,8 @@ export class TradingCore {
    */
   commitBar(): void {
     const time = this.lastDecided;
-    this.transact(() => this.repos.facts.set(LAST_BAR_FACT, v.number(), time, time), { relaxed: true });
+    // The bar's changes are in the engine already (onBar) and this write makes none: no copy of the state to put back.
+    this.transact(() => this.repos.facts.set(LAST_BAR_FACT, v.number(), time, time), { relaxed: true, leavesEngine: true });
   }
 
   /**
@@ -174,22 +177,36 @@ export class TradingCore {
    * snapshot. If anything fails the engine is put back as it was, so memory never holds a fact the
    * store does not; the changes it caused are announced only after the commit.
    */
-  transact<T>(work: () => T, opts: { relaxed?: boolean } = {}): T {
-    const before = structuredClone(this.engine.state);
+  transact<T>(work: () => T, opts: { relaxed?: boolean; /** `work` does not change the engine: nothing to put back. */ leavesEngine?: boolean } = {}): T {
+    const before = opts.leavesEngine ? null : structuredClone(this.engine.state);
+    // Only an outermost transaction knows its writes are committed when it returns.
+    const outermost = !this.repos.inTransaction();
+    let written: string | null = this.stored;
     try {
       const run = () => {
         const out = work();
         const s = this.engine.state;
         // Before its first session the engine has nothing the journal does not (and NaN is not JSON);
         // a halt for the store lasts only while this process sees the store failing.
-        if (!Number.isNaN(s.sessionStart)) this.repos.facts.set(ENGINE_FACT, EngineSnapshotSchema, s.halt?.reason === 'store' ? { ...s, halt: null } : s, this.lastBar?.time ?? 0);
+        if (!Number.isNaN(s.sessionStart)) {
+          const snapshot = s.halt?.reason === 'store' ? { ...s, halt: null } : s;
+          const text = JSON.stringify(snapshot);
+          // Most commits (order statuses, flat bars) leave the engine as the store already holds it.
+          // Skipping the same row is safe: a later fsynced commit makes every earlier one durable.
+          if (text !== this.stored) {
+            this.repos.facts.set(ENGINE_FACT, EngineSnapshotSchema, snapshot, this.lastBar?.time ?? 0);
+            written = text;
+          }
+        }
         return out;
       };
       const out = opts.relaxed ? this.repos.relaxedTransaction(run) : this.repos.transaction(run);
+      this.stored = outermost ? written : null;
       this.announce();
       return out;
     } catch (e) {
-      Object.assign(this.engine.state, before);
+      this.stored = null;
+      if (before !== null) Object.assign(this.engine.state, before);
       this.engine.drainChanges();
       throw e;
     }

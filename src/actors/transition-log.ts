@@ -1,5 +1,6 @@
 import type { AnyActorRef, InspectionEvent } from 'xstate';
 import type { Repositories } from '../store/repositories.ts';
+import type { TransitionInput } from '../store/transitions.ts';
 import type { Clock } from './clock.ts';
 
 export interface TransitionRecord {
@@ -26,11 +27,16 @@ const KEEP_PER_ACTOR = 5000;
  * Watches the actor system through XState's inspection API: every state change of a child with a
  * systemId goes into a bounded in-memory buffer (for live views) and into SQLite (for replay);
  * the breaker's state needs no fact of its own: it is projected from the engine's snapshot.
+ *
+ * The inspector runs inside the actor that is processing, on the bar → order path: the rows are
+ * written once that work is done (a microtask), all of a turn's in one transaction without an
+ * fsync, instead of one fsynced commit per transition in the middle of it.
  */
 export class TransitionLog {
   private readonly buffer: TransitionRecord[] = [];
   private readonly last = new Map<AnyActorRef, string>();
   private readonly listeners = new Set<(r: TransitionRecord) => void>();
+  private pending: TransitionInput[] = [];
   private writes = 0;
 
   constructor(
@@ -39,6 +45,8 @@ export class TransitionLog {
     /** Ids of the actors to record (the supervisor's children). */
     private readonly actors: ReadonlySet<string>,
     private readonly marketNow: () => number | null = () => null,
+    /** A batch could not be written (disk full): recording is not worth trading, so it is only reported. */
+    private readonly onWriteFailed: (error: unknown) => void = () => {},
   ) {}
 
   observe(e: InspectionEvent): void {
@@ -54,9 +62,23 @@ export class TransitionLog {
     const record: TransitionRecord = { time: this.clock.now(), marketTime: this.marketNow(), actor, from: from ?? '(start)', to, event: e.event.type };
     this.buffer.push(record);
     if (this.buffer.length > BUFFER) this.buffer.shift();
-    this.repos.transitions.append({ time: record.time, marketTime: record.marketTime, actor, fromState: record.from, toState: to, eventType: record.event });
-    if (++this.writes % 1000 === 0) this.repos.transitions.prune(KEEP_PER_ACTOR);
+    if (this.pending.push({ time: record.time, marketTime: record.marketTime, actor, fromState: record.from, toState: to, eventType: record.event }) === 1) queueMicrotask(() => this.flush());
     for (const l of this.listeners) l(record);
+  }
+
+  /** Writes the transitions observed since the last flush (called by itself once the current work is done). */
+  flush(): void {
+    const rows = this.pending;
+    if (rows.length === 0) return;
+    this.pending = [];
+    try {
+      this.repos.transitions.appendAll(rows);
+      const before = this.writes;
+      this.writes += rows.length;
+      if (Math.floor(this.writes / 1000) > Math.floor(before / 1000)) this.repos.transitions.prune(KEEP_PER_ACTOR);
+    } catch (e) {
+      this.onWriteFailed(e);
+    }
   }
 
   recent(actor?: string): TransitionRecord[] {

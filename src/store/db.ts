@@ -9,7 +9,19 @@ export interface Store {
   readonly path: string;
   /** Schema version after migrations. */
   readonly version: number;
+  /** Commits so far (see transaction.ts): what a benchmark needs to tell fsyncs from the rest. */
+  readonly commits: CommitCounts;
   close(): void;
+}
+
+/** Outermost commits made through inTransaction / inRelaxedTransaction. */
+export interface CommitCounts {
+  /** synchronous=FULL: the WAL is fsynced before the commit returns. */
+  durable: number;
+  /** Wall time spent in durable commits, ms (the fsync dominates it). */
+  durableMs: number;
+  /** synchronous=NORMAL: atomic, no fsync. */
+  relaxed: number;
 }
 
 export interface OpenStoreOptions {
@@ -98,6 +110,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
       db,
       path,
       version,
+      commits: { durable: 0, durableMs: 0, relaxed: 0 },
       close: () => {
         if (checkpoints) clearInterval(checkpoints);
         db.close(true);

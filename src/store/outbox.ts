@@ -2,6 +2,7 @@ import type { Database } from 'bun:sqlite';
 import type { Store } from './db.ts';
 import { toJson } from './json-columns.ts';
 import { checkLimit } from './paging.ts';
+import { inTransaction } from './transaction.ts';
 
 export interface OutboxMessageInput {
   /** The alert kind ('order_filled', 'breaker_tripped', …): channels may format or filter by it. */
@@ -38,18 +39,21 @@ const PENDING = 'delivered_at IS NULL AND abandoned_at IS NULL';
 export class OutboxRepository {
   private readonly db: Database;
 
-  constructor(store: Store) {
+  // Writes go through inTransaction (a savepoint inside the caller's transaction) so they are counted with the other commits.
+  constructor(private readonly store: Store) {
     this.db = store.db;
   }
 
   /** Due at once. Returns its id. */
   enqueue(message: OutboxMessageInput, now: number): number {
     const payload = message.payload === undefined ? null : toJson(message.payload, `outbox payload (${message.kind})`);
-    const row = this.db
-      .query<{ id: number }, [string, string, string | null, number, number]>(
-        `INSERT INTO outbox (kind, text, payload_json, created_at, next_attempt_at, silent) VALUES (?1, ?2, ?3, ?4, ?4, ?5) RETURNING id`,
-      )
-      .get(message.kind, message.text, payload, now, message.silent ? 1 : 0);
+    const row = inTransaction(this.store, () =>
+      this.db
+        .query<{ id: number }, [string, string, string | null, number, number]>(
+          `INSERT INTO outbox (kind, text, payload_json, created_at, next_attempt_at, silent) VALUES (?1, ?2, ?3, ?4, ?4, ?5) RETURNING id`,
+        )
+        .get(message.kind, message.text, payload, now, message.silent ? 1 : 0),
+    );
     if (!row) throw new Error('INSERT INTO outbox returned no id');
     return row.id;
   }
@@ -73,10 +77,7 @@ export class OutboxRepository {
 
   /** False when the message was already delivered or abandoned (a second sender lost the race). */
   markDelivered(id: number, now: number): boolean {
-    return (
-      this.db.query<unknown, [number, number]>(`UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1 AND ${PENDING}`).run(id, now)
-        .changes > 0
-    );
+    return inTransaction(this.store, () => this.db.query<unknown, [number, number]>(`UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1 AND ${PENDING}`).run(id, now).changes > 0);
   }
 
   /** Counts the attempt and holds the message (and those behind it) until `nextAttemptAt`. */

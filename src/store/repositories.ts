@@ -28,6 +28,8 @@ export interface Repositories {
   transaction<T>(work: () => T): T;
   /** For rebuildable per-bar facts: atomic, but no fsync (see inRelaxedTransaction). */
   relaxedTransaction<T>(work: () => T): T;
+  /** True inside a transaction: what commits there is decided by the outermost one. */
+  inTransaction(): boolean;
   recordClosedTrade(trade: JournalTradeInput, at: number): RecordedTrade;
 }
 
@@ -48,6 +50,7 @@ export function createRepositories(store: Store): Repositories {
     transitions: new TransitionsRepository(store),
     transaction: (work) => committed(inTransaction(store, work)),
     relaxedTransaction: (work) => committed(inRelaxedTransaction(store, work)),
+    inTransaction: () => store.db.inTransaction,
     recordClosedTrade: (trade, at) => recordClosedTrade(store, { trades, dailyPnl }, trade, at),
   };
 }

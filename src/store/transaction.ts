@@ -8,7 +8,12 @@ import type { Store } from './db.ts';
  * with SQLITE_BUSY at once, without waiting out busy_timeout, when another process is writing.
  */
 export function inTransaction<T>(store: Store, work: () => T): T {
-  return store.db.transaction(work).immediate();
+  if (store.db.inTransaction) return store.db.transaction(work).immediate();
+  const started = performance.now();
+  const out = store.db.transaction(work).immediate();
+  store.commits.durable++;
+  store.commits.durableMs += performance.now() - started;
+  return out;
 }
 
 /**
@@ -19,11 +24,14 @@ export function inTransaction<T>(store: Store, work: () => T): T {
  * journal (orders, fills, trades) keeps synchronous=FULL: the setting is restored afterwards.
  */
 export function inRelaxedTransaction<T>(store: Store, work: () => T): T {
-  if (store.db.inTransaction) return inTransaction(store, work);
-  store.db.run('PRAGMA synchronous = NORMAL');
+  if (store.db.inTransaction) return store.db.transaction(work).immediate();
+  // Prepared once per connection (query caches them): this runs on every bar.
+  store.db.query('PRAGMA synchronous = NORMAL').run();
   try {
-    return inTransaction(store, work);
+    const out = store.db.transaction(work).immediate();
+    store.commits.relaxed++;
+    return out;
   } finally {
-    store.db.run('PRAGMA synchronous = FULL');
+    store.db.query('PRAGMA synchronous = FULL').run();
   }
 }

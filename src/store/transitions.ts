@@ -1,7 +1,7 @@
 import type { Database } from 'bun:sqlite';
 import type { Store } from './db.ts';
 import { checkLimit } from './paging.ts';
-import { inTransaction } from './transaction.ts';
+import { inRelaxedTransaction } from './transaction.ts';
 
 export interface TransitionInput {
   readonly time: number;
@@ -42,6 +42,17 @@ export class TransitionsRepository {
     return row.id;
   }
 
+  /**
+   * Several transitions in one transaction without an fsync: they are diagnostics (the dashboard's
+   * history, post-mortems), rebuilt by nothing and needed by no invariant, so a power cut may lose
+   * the last of them; a process crash loses nothing committed.
+   */
+  appendAll(rows: readonly TransitionInput[]): void {
+    inRelaxedTransaction(this.store, () => {
+      for (const t of rows) this.append(t);
+    });
+  }
+
   /** Newest first, of one actor or of all. */
   recent(query: { readonly actor?: string; readonly limit: number }): Transition[] {
     const limit = checkLimit(query.limit);
@@ -59,7 +70,7 @@ export class TransitionsRepository {
    */
   prune(keepPerActor: number): number {
     const keep = checkLimit(keepPerActor);
-    return inTransaction(this.store, () => {
+    return inRelaxedTransaction(this.store, () => {
       const actors = this.db.query<{ actor: string }, []>('SELECT DISTINCT actor FROM transitions').all();
       let deleted = 0;
       for (const { actor } of actors) {

@@ -195,6 +195,42 @@ describe('one transaction per change', () => {
     expect(core().core.engine.state.position).toBeNull();
   });
 
+  test('when a commit leaves the engine as the store holds it, then the snapshot is not written again', () => {
+    const c = core();
+    c.decide(at(0, 5000));
+    const engineWrites: unknown[] = [];
+    const set = store.repos.facts.set.bind(store.repos.facts);
+    store.repos.facts.set = (key, schema, value, time) => {
+      if (key === 'engine') engineWrites.push(value);
+      set(key, schema, value, time);
+    };
+
+    c.decide(at(1, 5000));
+    c.core.transact(() => undefined);
+    c.core.halt('manual', T0 + 2 * MINUTE, 'operator');
+    store.repos.facts.set = set;
+
+    expect(engineWrites).toEqual([expect.objectContaining({ halt: expect.objectContaining({ reason: 'manual' }) })]);
+    store.reopen();
+    expect(core().core.engine.state.halt?.reason).toBe('manual');
+  });
+
+  test('when a transaction inside another is rolled back with it, then the next commit writes the snapshot again', () => {
+    const c = core();
+    c.decide(at(0, 5000));
+    const rolledBack = () =>
+      store.repos.transaction(() => {
+        c.core.halt('manual', T0 + MINUTE, 'operator');
+        throw new Error('outer work failed');
+      });
+    expect(rolledBack).toThrow('outer work failed');
+    expect(store.repos.facts.get('engine', v.unknown())).toMatchObject({ halt: null });
+
+    c.core.transact(() => undefined);
+
+    expect(store.repos.facts.get('engine', v.unknown())).toMatchObject({ halt: expect.objectContaining({ reason: 'manual' }) });
+  });
+
   test('when a transaction commits, then its changes are announced once, after the commit', () => {
     const c = core();
     const seenWhenAnnounced: unknown[] = [];

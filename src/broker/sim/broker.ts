@@ -297,7 +297,7 @@ export class SimBroker implements Broker {
   }
 
   private save(): void {
-    if (this.opts.venueState === undefined) return;
+    if (this.opts.venueState === undefined) return this.exchange.discardChanges();
     try {
       const d = this.exchange.delta();
       this.opts.venueState.save({ ...d, account: { ...d.account, feed: this.feed.state(), ...(this.current === null ? {} : { inBar: this.current }) } });

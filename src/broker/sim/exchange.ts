@@ -119,6 +119,13 @@ export class SimExchange {
     return d;
   }
 
+  /** Forgets what changed since the last delta(): for a venue nobody persists, which would otherwise keep every order and execution. */
+  discardChanges(): void {
+    this.dirty.clear();
+    this.removed = [];
+    this.added = [];
+  }
+
   /** Refs placed again after the venue already had them (ignored, as IB refuses a duplicate order id). */
   get duplicatesRefused(): number {
     return this.duplicateRefs;

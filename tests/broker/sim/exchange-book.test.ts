@@ -176,4 +176,16 @@ describe('SimExchange account', () => {
     expect(() => parseVenueState(state)).toThrow(/invalid at 'realisedCents'.*Delete the saved sim venue state/);
     expect(() => parseVenueState({ ...exchange().snapshot(), version: 2 })).toThrow(/'version'/);
   });
+
+  test('when nobody persists the venue, discardChanges forgets the orders and executions a delta would carry', () => {
+    const ex = exchange();
+    ex.place(market('e-1', 'buy'));
+    runBar(ex, flat(0, 5000));
+    ex.discardChanges();
+    ex.place(market('x-1', 'sell'));
+    runBar(ex, flat(1, 5000));
+    const d = ex.delta();
+    expect(d.orders.map((o) => o.ref)).toEqual(['x-1']);
+    expect(d.executions.map((f) => f.orderRef)).toEqual(['x-1']);
+  });
 });
