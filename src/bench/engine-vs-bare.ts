@@ -17,6 +17,9 @@ import { bareLoopZScore, digestTrade, type BareLoopResult } from './bare-loop.ts
 /** Limits so wide that no halt ends trading early (the bare loop has no halts: checked). */
 export const UNHALTED: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, maxDrawdown: 1e9, dailyLossLimit: 1e9 };
 
+/** Warm-up runs of each side before timing (see benchEngineVsBare). */
+const WARMUP_RUNS = 30;
+
 export interface Spread {
   readonly median: number;
   readonly min: number;
@@ -65,7 +68,10 @@ export function benchEngineVsBare(series: BarSeries, opts: { repeats?: number; s
   if (got.trades !== expected.trades || got.netCents !== expected.netCents || got.digest !== expected.digest || got.maxDrawdownCents !== expected.maxDrawdownCents) {
     throw new Error(`bench: the bare loop does not reproduce the engine: ${JSON.stringify(got)} vs ${JSON.stringify(expected)}`);
   }
-  for (let w = 0; w < 2; w++) {
+  // JavaScriptCore compiles a long loop in tiers, and its best code for the bare loop can arrive
+  // only after a few dozen runs (before that it measured 2–3× slower): both sides are warmed well
+  // past that, or the ratio flatters the engine.
+  for (let w = 0; w < WARMUP_RUNS; w++) {
     engineRun();
     bareRun();
   }
