@@ -8,6 +8,7 @@ import type { GatewayState } from '../../src/broker/ib-sim/state-file.ts';
 import { checkInvariants, type VenueView } from '../../src/testing/invariants.ts';
 import { until } from '../broker/ib/harness.ts';
 import { paperService } from './ib-service.ts';
+import { venueOrder } from './ib-venue.ts';
 
 /**
  * A rehearsal that restarts `gateway:sim` mid-trade: the gateway is a real child process with
@@ -46,18 +47,7 @@ async function gatewayProcess(port: number, stateFile: string, version: number):
 /** The account as the gateway process last saved it. */
 function savedVenue(file: string): { venue: VenueView; state: GatewayState } {
   const state = JSON.parse(readFileSync(file, 'utf8')) as GatewayState;
-  const kind = { MKT: 'market', LMT: 'limit', STP: 'stop' } as const;
-  const orders = state.book.orders
-    .filter((o) => o.clientId === 7 && (o.status === 'Submitted' || o.status === 'PreSubmitted'))
-    .map((o) => ({
-      ref: o.orderRef,
-      action: o.action === 'BUY' ? ('buy' as const) : ('sell' as const),
-      type: kind[o.orderType],
-      qty: o.qty,
-      filledQty: o.filled,
-      avgFillPrice: null,
-      status: o.status === 'Submitted' ? ('submitted' as const) : ('pending' as const),
-    }));
+  const orders = state.book.orders.filter((o) => o.clientId === 7 && (o.status === 'Submitted' || o.status === 'PreSubmitted')).map(venueOrder);
   const positionQty = state.book.exchange.lots.reduce((a, l) => a + l.qty, 0);
   return { venue: { positionQty, orders, realisedCents: state.book.exchange.realisedCents, duplicateRefs: 0 }, state };
 }
