@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { liveHarness } from '../../src/testing/live-harness.ts';
+import { tradingHarness } from './trading-harness.ts';
 import { startWebServer } from '../../src/web/server.ts';
 import { storeRuns } from '../web/research-fixtures.ts';
 import { marketViewOf } from '../../src/app/market-view.ts';
@@ -33,7 +33,7 @@ if (!skip && !existsSync(CHROMIUM)) {
 }
 
 describe.skipIf(skip || !existsSync(CHROMIUM))('the dashboard in a browser', () => {
-  let h: Awaited<ReturnType<typeof liveHarness>>;
+  let h: Awaited<ReturnType<typeof tradingHarness>>;
   let server: ReturnType<typeof startWebServer>;
   let browser: BrowserContext;
   let profile: string;
@@ -42,10 +42,7 @@ describe.skipIf(skip || !existsSync(CHROMIUM))('the dashboard in a browser', () 
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    h = await liveHarness({
-      warmup: 100,
-      config: { sim: { seed: 11, regime: 'volatile' }, trading: { params: { lookback: 20, entry: 1.8, exit: 0.3 } }, risk: { stopLossPerContract: 25, takeProfitPerContract: 40, maxDrawdown: 100_000 } },
-    });
+    h = await tradingHarness();
     runId = storeRuns(h.repos).backtestId;
     server = startWebServer(h.app, { host: '127.0.0.1', port: 0, token: TOKEN, market: marketViewOf(h.core), research: createResearch(h.repos), pushIntervalMs: 100 });
     // The chart shows the bars the strategy saw since the server started.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { liveHarness } from '../../src/testing/live-harness.ts';
+import { tradingHarness } from './trading-harness.ts';
 import { startWebServer } from '../../src/web/server.ts';
 import { storeRuns } from '../web/research-fixtures.ts';
 import { marketViewOf } from '../../src/app/market-view.ts';
@@ -26,17 +26,14 @@ const WIDTHS = [
 declare const document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelector(s: string): { textContent: string | null } | null };
 
 describe.skipIf(skip)('operator pages in a browser, at desktop and phone widths', () => {
-  let h: Awaited<ReturnType<typeof liveHarness>>;
+  let h: Awaited<ReturnType<typeof tradingHarness>>;
   let server: ReturnType<typeof startWebServer>;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    h = await liveHarness({
-      warmup: 100,
-      config: { sim: { seed: 11, regime: 'volatile' }, trading: { params: { lookback: 20, entry: 1.8, exit: 0.3 } }, risk: { stopLossPerContract: 25, takeProfitPerContract: 40, maxDrawdown: 100_000 } },
-    });
+    h = await tradingHarness();
     storeRuns(h.repos);
     server = startWebServer(h.app, { host: '127.0.0.1', port: 0, token: 'operator-browser-token', market: marketViewOf(h.core), research: createResearch(h.repos), pushIntervalMs: 100 });
     await h.bars(300);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { marketViewOf } from '../../src/app/market-view.ts';
-import { liveHarness } from '../../src/testing/live-harness.ts';
+import { tradingHarness } from './trading-harness.ts';
 import { startWebServer } from '../../src/web/server.ts';
 
 /**
@@ -24,17 +24,14 @@ const SIZES = [
 declare const document: { documentElement: { scrollWidth: number; clientWidth: number } };
 
 describe.skipIf(skip)('statechart nesting and replay times in a browser', () => {
-  let h: Awaited<ReturnType<typeof liveHarness>>;
+  let h: Awaited<ReturnType<typeof tradingHarness>>;
   let server: ReturnType<typeof startWebServer>;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    h = await liveHarness({
-      warmup: 100,
-      config: { sim: { seed: 11, regime: 'volatile' }, trading: { params: { lookback: 20, entry: 1.8, exit: 0.3 } }, risk: { stopLossPerContract: 25, takeProfitPerContract: 40, maxDrawdown: 100_000 } },
-    });
+    h = await tradingHarness();
     server = startWebServer(h.app, { host: '127.0.0.1', port: 0, market: marketViewOf(h.core), pushIntervalMs: 200 });
     await h.bars(300);
     base = `http://127.0.0.1:${server.port}`;
