@@ -14,3 +14,20 @@ export function Nesting(props: { toggles: readonly NestingToggle[] }) {
     </p>
   );
 }
+
+/** The diagram panel: nesting toggles, zoom controls (statechart.js drives them) and the figure. */
+export function Diagram(props: { toggles: readonly NestingToggle[]; svg: string }) {
+  return (
+    <section class="panel">
+      <Nesting toggles={props.toggles} />
+      <div class="sc-zoom" data-testid="sc-zoom">
+        <button type="button" data-zoom="out" title="zoom out">−</button>
+        <button type="button" data-zoom="fit" title="fit the width">fit</button>
+        <button type="button" data-zoom="in" title="zoom in">+</button>
+        <span class="muted small" data-zoom-level>100%</span>
+        <span class="muted small">drag to pan</span>
+      </div>
+      <div class="sc-figure sc-figure-large">{props.svg}</div>
+    </section>
+  );
+}

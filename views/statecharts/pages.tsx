@@ -1,5 +1,5 @@
 import { Layout } from '../components/layout.tsx';
-import { Nesting } from './nesting.tsx';
+import { Diagram } from './nesting.tsx';
 import type { ViewerModel } from '../../src/web/view-models/viewer.ts';
 import type { MachineView } from '../../src/web/statecharts/view-model.ts';
 import { LiveRegion, STATECHART_CSS, STATECHART_JS } from './live.tsx';
@@ -47,17 +47,7 @@ export function MachinePage(props: { view: MachineView; viewer: ViewerModel }) {
         <a href={`/api/statecharts/${encodeURIComponent(view.machine)}`}>JSON</a>
       </p>
       <h1 safe>{view.machine}</h1>
-      <section class="panel">
-        <Nesting toggles={view.nesting} />
-        <div class="sc-zoom" data-testid="sc-zoom">
-          <button type="button" data-zoom="out" title="zoom out">−</button>
-          <button type="button" data-zoom="fit" title="fit the width">fit</button>
-          <button type="button" data-zoom="in" title="zoom in">+</button>
-          <span class="muted small" data-zoom-level>100%</span>
-          <span class="muted small">drag to pan</span>
-        </div>
-        <div class="sc-figure sc-figure-large">{view.svg}</div>
-      </section>
+      <Diagram toggles={view.nesting} svg={view.svg} />
       <section class="panel">
         <h2>Recent transitions</h2>
         <LiveRegion src={view.fragmentUrl} pollMs={view.pollMs} live={view.live} />

@@ -1,5 +1,5 @@
 import { Layout } from '../components/layout.tsx';
-import { Nesting } from './nesting.tsx';
+import { Diagram } from './nesting.tsx';
 import type { ViewerModel } from '../../src/web/view-models/viewer.ts';
 import type { ReplayView } from '../../src/web/statecharts/view-model.ts';
 import { market, STATECHART_CSS, TransitionCells, utc } from './live.tsx';
@@ -46,17 +46,7 @@ export function ReplayPage(props: { view: ReplayView; viewer: ViewerModel }) {
         </>
       )}
       {view.source === 'recent' ? <p class="hint">Only the transitions kept in memory since the service started are shown; the recorded history is not available here.</p> : ''}
-      <section class="panel">
-        <Nesting toggles={view.nesting} />
-        <div class="sc-zoom" data-testid="sc-zoom">
-          <button type="button" data-zoom="out" title="zoom out">−</button>
-          <button type="button" data-zoom="fit" title="fit the width">fit</button>
-          <button type="button" data-zoom="in" title="zoom in">+</button>
-          <span class="muted small" data-zoom-level>100%</span>
-          <span class="muted small">drag to pan</span>
-        </div>
-        <div class="sc-figure sc-figure-large">{view.svg}</div>
-      </section>
+      <Diagram toggles={view.nesting} svg={view.svg} />
       {view.nearby.length === 0 ? (
         ''
       ) : (
