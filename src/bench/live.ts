@@ -4,10 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedClock, waitFor } from 'xstate';
-import { SimBroker } from '../broker/sim/broker.ts';
-import { parseConfig } from '../config/schema.ts';
 import { silentLogger } from '../domain/log.ts';
 import { startService } from '../service/service.ts';
+import { benchSetup } from './bench-service.ts';
 
 const pct = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
@@ -56,11 +55,7 @@ function threadCpuClock(): (() => number) | null {
  */
 export async function benchLive(opts: { bars?: number; rssBars?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'qs-bench-'));
-  const config = parseConfig(
-    { store: { path: join(dir, 'qs.db') }, sim: { seed: 5, regime: 'volatile' }, trading: { params: { entry: 1.5, exit: 0.2 } }, risk: { maxDrawdown: 1e9, dailyLossLimit: 1e9, consecutiveLossLimit: 1e6 } },
-    'bench',
-  );
-  const broker = new SimBroker({ seed: 5, regime: 'volatile', barIntervalMs: 0, slippageTicks: 1, commissionPerContract: 0.62, warmup: 500, settleTurns: 1 });
+  const { config, broker } = benchSetup(dir);
   const threadCpuUs = threadCpuClock() ?? (() => Number.NaN);
   let published = 0;
   let cpuAtPublish = 0;

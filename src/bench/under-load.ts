@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedClock, waitFor } from 'xstate';
-import { SimBroker } from '../broker/sim/broker.ts';
-import { parseConfig } from '../config/schema.ts';
 import { silentLogger } from '../domain/log.ts';
 import { startService } from '../service/service.ts';
+import { benchSetup } from './bench-service.ts';
 import type { AdmissionOptions } from '../web/security/admission.ts';
 import { startWebServer } from '../web/server.ts';
 import type { LoadResult } from './load-client.ts';
@@ -46,17 +45,7 @@ export async function benchUnderLoad(o: UnderLoadOptions = {}) {
   const concurrency = o.concurrency ?? 50;
   const sse = o.sse ?? 500;
   const dir = mkdtempSync(join(tmpdir(), 'qs-bench-load-'));
-  const config = parseConfig(
-    {
-      store: { path: join(dir, 'qs.db') },
-      web: { host: '127.0.0.1', port: 0 },
-      sim: { seed: 5, regime: 'volatile' },
-      trading: { params: { entry: 1.5, exit: 0.2 } },
-      risk: { maxDrawdown: 1e9, dailyLossLimit: 1e9, consecutiveLossLimit: 1e6 },
-    },
-    'bench',
-  );
-  const broker = new SimBroker({ seed: 5, regime: 'volatile', barIntervalMs: 0, slippageTicks: 1, commissionPerContract: 0.62, warmup: 500, settleTurns: 1 });
+  const { config, broker } = benchSetup(dir);
   let published = 0;
   let samples: number[] = [];
   broker.on('bar', () => {
