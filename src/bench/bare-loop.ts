@@ -31,11 +31,17 @@ export interface ZColumns {
   readonly z: Float64Array;
 }
 
-/** Adds one trade to an order-sensitive digest (a 32-bit FNV-style mix of exit time and P&L). */
+/** The digest of no trades (FNV's offset basis), as a signed 32-bit integer like every digest. */
+export const DIGEST_SEED = 2166136261 | 0;
+
+/**
+ * Adds one trade to an order-sensitive digest (a 32-bit FNV-style mix of exit time and P&L). Kept
+ * a signed 32-bit integer: as an unsigned one it crossed 2³¹ at random, and each crossing sent the
+ * bare loop's JIT code back a tier.
+ */
 export function digestTrade(digest: number, exitTime: number, pnlCents: number): number {
-  let h = Math.imul(digest ^ (exitTime / MINUTE), 16777619);
-  h = Math.imul(h ^ pnlCents, 16777619);
-  return h >>> 0;
+  const h = Math.imul(digest ^ (exitTime / MINUTE), 16777619);
+  return Math.imul(h ^ pnlCents, 16777619);
 }
 
 export function bareLoopZScore(series: BarSeries, cols: ZColumns, params: { lookback: number; entry: number; exit: number }, s: EngineSettings): BareLoopResult {
@@ -72,7 +78,7 @@ export function bareLoopZScore(series: BarSeries, cols: ZColumns, params: { look
   let pauseUntil = 0;
   let trades = 0;
   let netCents = 0;
-  let digest = 2166136261;
+  let digest = DIGEST_SEED;
   let session = Number.NaN;
   let sessionCents = 0;
   let peak = capital;

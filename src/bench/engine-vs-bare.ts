@@ -5,7 +5,7 @@ import { zOfMoments } from '../indicators/tick-moments.ts';
 import { rollingTickMoments } from '../indicators/zscore.ts';
 import { ColumnCache } from '../strategy/types.ts';
 import { zscoreStrategy } from '../strategy/zscore.ts';
-import { bareLoopZScore, digestTrade, type BareLoopResult } from './bare-loop.ts';
+import { bareLoopZScore, DIGEST_SEED, digestTrade, type BareLoopResult } from './bare-loop.ts';
 
 /**
  * The shared engine path (runBacktest → TradingEngine) against the bench's bare loop of the same
@@ -42,6 +42,14 @@ export interface EngineVsBare {
   readonly bare: Spread;
   /** engine / bare of each repeat (the two timed back to back). */
   readonly ratio: Spread;
+  /**
+   * engine's fastest repeat / bare loop's fastest: the floor of each. In some processes
+   * JavaScriptCore leaves the bare loop in slower code for part of the run (its repeats then
+   * spread 12–70 ns), which flatters the per-repeat ratio; the floors do not move with that.
+   */
+  readonly floorRatio: number;
+  /** Repeats whose bare loop took more than 1.5× its fastest: when not 0, trust floorRatio. */
+  readonly bareSlowRepeats: number;
 }
 
 export function benchEngineVsBare(series: BarSeries, opts: { repeats?: number; settings?: EngineSettings } = {}): EngineVsBare {
@@ -61,7 +69,7 @@ export function benchEngineVsBare(series: BarSeries, opts: { repeats?: number; s
   const expected: BareLoopResult = {
     trades: res.trades.length,
     netCents: res.trades.reduce((a, t) => a + t.pnlCents, 0),
-    digest: res.trades.reduce((d, t) => digestTrade(d, t.exitTime, t.pnlCents), 2166136261),
+    digest: res.trades.reduce((d, t) => digestTrade(d, t.exitTime, t.pnlCents), DIGEST_SEED),
     maxDrawdownCents: Math.round(res.metrics.maxDrawdown * 100),
   };
   const got = bareRun();
@@ -105,5 +113,8 @@ export function benchEngineVsBare(series: BarSeries, opts: { repeats?: number; s
     b.push(bn);
     r.push(en / bn);
   }
-  return { bars: series.length, trades: expected.trades, netPnl: expected.netCents / 100, repeats, engine: spread(e), bare: spread(b), ratio: spread(r) };
+  const bare = spread(b);
+  const engine = spread(e);
+  const bareSlowRepeats = b.filter((x) => x > 1.5 * bare.min).length;
+  return { bars: series.length, trades: expected.trades, netPnl: expected.netCents / 100, repeats, engine, bare, ratio: spread(r), floorRatio: engine.min / bare.min, bareSlowRepeats };
 }

@@ -51,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
     backtestEngineNsPerBar: round2(bt.engine),
     backtestBareLoopNsPerBar: round2(bt.bare),
     backtestEngineToBareLoop: round2(bt.ratio),
+    backtestEngineToBareLoopFloor: Number(bt.floorRatio.toFixed(2)),
+    backtestBareLoopSlowRepeats: bt.bareSlowRepeats,
     backtestTrades: bt.trades,
     vectorbtNsPerBar: vbt === null ? null : round2(vbt.perBar),
     vectorbtToEngine: vbt === null ? null : Number((vbt.perBar.median / bt.engine.median).toFixed(2)),
@@ -100,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
     ['Backtest, Z-Score, engine path (runBacktest → TradingEngine)', `${span(bt.engine)} ns/bar`, `${fmt(bt.bars, 0)} bars, ${fmt(bt.trades, 0)} trades, net ${fmt(bt.netPnl)} $, one core`],
     ['Backtest, bare loop of the same rules (reference)', `${span(bt.bare)} ns/bar`, 'same trades, P&L and max drawdown to the cent (checked)'],
     ['Engine / bare loop, per repeat', `${span(bt.ratio, 2)}×`, `${bt.repeats} repeats back to back; median (min–max)`],
+    ['Engine / bare loop, fastest of each', `${fmt(bt.floorRatio)}×`, bt.bareSlowRepeats === 0 ? 'the bare loop ran at its best in every repeat' : `the bare loop ran slow in ${bt.bareSlowRepeats} of ${bt.repeats} repeats (a JIT tier): this is the figure to trust`],
     ...(vbt === null
       ? [['vectorbt Portfolio.from_signals', '—', 'set QS_PYTHON to a Python with vectorbt']]
       : [['vectorbt Portfolio.from_signals, same bars and signals', `${span(vbt.perBar)} ns/bar`, `${fmt(vbt.perBar.median / bt.engine.median, 1)}× the engine's time; ${fmt(vbt.trades, 0)} trades (its own fill rules)`]]),

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { onlyJson, runCli } from './helpers.ts';
 
-const NUMBERS = ['backtestBarsPerSec', 'gridSeconds', 'gridWorkerSpeedup', 'zscoreTsNsPerEl', 'zscorePushTsNs', 'barRateUnderLoadRatio', 'barToOrderP99UnderLoadUs'];
+const NUMBERS = ['backtestBarsPerSec', 'backtestEngineToBareLoopFloor', 'backtestBareLoopSlowRepeats', 'gridSeconds', 'gridWorkerSpeedup', 'zscoreTsNsPerEl', 'zscorePushTsNs', 'barRateUnderLoadRatio', 'barToOrderP99UnderLoadUs'];
 // Null when the native module is not built (QS_ZSCORE=ts or no cargo).
 const NUMBERS_OR_NULL = ['zscoreNativeNsPerEl', 'zscorePushNativeNs'];
 
