@@ -43,9 +43,9 @@ export interface EngineVsBare {
   /** engine / bare of each repeat (the two timed back to back). */
   readonly ratio: Spread;
   /**
-   * engine's fastest repeat / bare loop's fastest: the floor of each. In some processes
-   * JavaScriptCore leaves the bare loop in slower code for part of the run (its repeats then
-   * spread 12–70 ns), which flatters the per-repeat ratio; the floors do not move with that.
+   * engine's fastest repeat / bare loop's fastest: the floor of each. When one side is slowed for
+   * part of a run (another process on the core, or code the JIT threw out), the per-repeat ratio
+   * moves with it (a busy machine once printed 1.8× for a floor of 3.65×); the floors do not.
    */
   readonly floorRatio: number;
   /** Repeats whose bare loop took more than 1.5× its fastest: when not 0, trust floorRatio. */
