@@ -206,7 +206,7 @@ export class TradingCore {
       return out;
     } catch (e) {
       this.stored = null;
-      if (before !== null) Object.assign(this.engine.state, before);
+      if (before !== null) this.engine.restore(before);
       this.engine.drainChanges();
       throw e;
     }

@@ -1,10 +1,10 @@
 import type { BarSeries } from '../domain/bar.ts';
 import { fromCents, toCents } from '../domain/money.ts';
-import { entryAction, exitAction, type Trade } from '../domain/trading.ts';
+import { entryAction, exitAction, type Side, type Trade } from '../domain/trading.ts';
 import { bracketHit, marketFillPrice } from '../broker/sim/fill-model.ts';
-import { TradingEngine, type Decision } from '../engine/engine.ts';
+import { ENTER_LONG_CODE, ENTER_SHORT_CODE, exitReasonOfCode, isOrderCode, NO_DECISION, TradingEngine, type DecisionCode } from '../engine/engine.ts';
 import type { EngineSettings } from '../engine/settings.ts';
-import { ColumnCache, type StrategyDefinition, type StrategyParams } from '../strategy/types.ts';
+import { ColumnCache, signalSource, type StrategyDefinition, type StrategyParams } from '../strategy/types.ts';
 import { computeMetrics } from './metrics.ts';
 import { HaltLog } from './halts.ts';
 import type { BacktestResult, EquityPoint } from '../domain/research.ts';
@@ -38,53 +38,55 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const slip = settings.slippageTicks;
   const engine = new TradingEngine(settings);
   const state = engine.state;
-  const strategy = input.strategy.create(params, input.cache ?? new ColumnCache(series));
-  for (let i = 0; i < from; i++) strategy.onBar(close[i]!, 'flat');
+  const strategy = signalSource(input.strategy.create(params, input.cache ?? new ColumnCache(series)));
+  for (let i = 0; i < from; i++) strategy(close[i]!, 0);
 
   const trades: Trade[] = [];
   const sessionEquityCents: number[] = [];
   const equity: EquityPoint[] = [];
   let maxDrawdownCents = 0;
   let maxDrawdownPeakCents = state.peakEquityCents;
-  let session = Number.NaN;
-  let pending: Decision | null = null;
+  // The decision of the previous close, as a code (engine.decide): the order to fill at this open.
+  let pending: DecisionCode = NO_DECISION;
+  // Equity at the previous close: a session that starts at this bar ended with it.
+  let previousEquityCents = state.equityCents;
   const halts = new HaltLog();
 
   for (let i = from; i < to; i++) {
     const t = time[i]!;
-    // Equity at the previous close; the fills below do not change it, onBarClose does.
-    const previousEquityCents = state.equityCents;
     const o = open[i]!;
-    if (pending !== null) {
-      if (pending.type === 'enter') {
-        engine.openPosition(pending.side, engine.qty, marketFillPrice(o, entryAction(pending.side), slip), t);
+    if (pending !== NO_DECISION) {
+      if (pending === ENTER_LONG_CODE || pending === ENTER_SHORT_CODE) {
+        const side: Side = pending === ENTER_LONG_CODE ? 'long' : 'short';
+        engine.openPosition(side, engine.qty, marketFillPrice(o, entryAction(side), slip), t);
       } else {
         const side = state.position!.side;
-        trades.push(engine.closePosition(marketFillPrice(o, exitAction(side), slip), t, pending.reason));
+        trades.push(engine.closePosition(marketFillPrice(o, exitAction(side), slip), t, exitReasonOfCode(pending)));
       }
-      pending = null;
+      pending = NO_DECISION;
     }
     const pos = state.position;
     if (pos !== null) {
       const hit = bracketHit(pos.side, pos.stop, pos.target, o, high[i]!, low[i]!, slip);
       if (hit !== null) trades.push(engine.closePosition(hit.price, t, hit.reason));
     }
-    const signal = strategy.onBar(close[i]!, engine.positionState);
-    const decision = engine.onBarClose(t, close[i]!, signal);
-    pending = decision === null || decision.type === 'denied' ? null : decision;
-    // Fills and onBarClose roll the session first (beginBar), so it is known by now.
-    if (state.sessionStart !== session) {
-      if (i > from) endSession(time[i - 1]!, previousEquityCents);
-      session = state.sessionStart;
+    const c = close[i]!;
+    const decision = engine.decide(t, c, strategy(c, engine.direction));
+    pending = isOrderCode(decision) ? decision : NO_DECISION;
+    // A new session, a halt or a cooldown: the engine announced it (fills and decide roll first).
+    if (engine.changed) {
+      const changes = engine.drainChanges();
+      if (i > from && changes.some((ch) => ch.type === 'SessionStarted')) endSession(time[i - 1]!, previousEquityCents);
+      halts.record(changes);
     }
-    const changes = engine.drainChanges();
-    if (changes.length !== 0) halts.record(changes);
-    if (equityOut !== undefined) equityOut[i - from] = state.equityCents;
-    const dd = state.peakEquityCents - state.equityCents;
+    const equityCents = state.equityCents;
+    if (equityOut !== undefined) equityOut[i - from] = equityCents;
+    const dd = state.peakEquityCents - equityCents;
     if (dd > maxDrawdownCents) {
       maxDrawdownCents = dd;
       maxDrawdownPeakCents = state.peakEquityCents;
     }
+    previousEquityCents = equityCents;
   }
 
   const last = to - 1;

@@ -1,9 +1,9 @@
 import { fromCents, moveCents, roundToTick, toCents } from '../domain/money.ts';
 import { SessionTracker } from '../domain/session.ts';
 import { directionOf, type ExitReason, type Side, type Trade } from '../domain/trading.ts';
-import { afterTrade, bracketLevelsInTicks, NO_STREAK, positionSize, type LossStreak, riskLimits, type TradingState } from '../risk/rules.ts';
-import type { PositionState, Signal } from '../strategy/types.ts';
-import { clearsAtSession, outranks, type EntryDenied, type Halt, type HaltReason, type RiskChange, type RiskState } from './risk-state.ts';
+import { afterTrade, bracketLevelsInTicks, NO_STREAK, positionSize, riskLimits, type TradingState } from '../risk/rules.ts';
+import { SIGNAL_CODE, SIGNAL_ENTER_LONG, SIGNAL_ENTER_SHORT, SIGNAL_EXIT, type PositionDirection, type PositionState, type Signal, type SignalCode } from '../strategy/types.ts';
+import { clearsAtSession, outranks, type DenyReason, type EntryDenied, type Halt, type HaltReason, type RiskChange, type RiskState } from './risk-state.ts';
 import type { EngineSettings } from './settings.ts';
 
 /**
@@ -19,14 +19,34 @@ import type { EngineSettings } from './settings.ts';
 
 export type Decision = { readonly type: 'enter'; readonly side: Side } | { readonly type: 'exit'; readonly reason: ExitReason };
 
-const ENTER_LONG: Decision = { type: 'enter', side: 'long' };
-const ENTER_SHORT: Decision = { type: 'enter', side: 'short' };
-const EXIT: Readonly<Record<ExitReason, Decision>> = Object.fromEntries(
-  (['signal', 'stop', 'target', 'max_hold', 'daily_loss', 'drawdown', 'end_of_data', 'flatten', 'shutdown'] as const).map((r) => [r, { type: 'exit', reason: r }]),
-) as Record<ExitReason, Decision>;
-const DENIED: Readonly<Record<EntryDenied['reason'], EntryDenied>> = Object.fromEntries(
-  (['daily_loss', 'drawdown', 'supervisor', 'manual', 'reconcile', 'store', 'paused', 'cooldown'] as const).map((r) => [r, { type: 'denied', reason: r }]),
-) as Record<EntryDenied['reason'], EntryDenied>;
+/**
+ * A decision as a small integer, what the backtest's per-bar path handles (`decide`);
+ * `DECISIONS[code]` is the value onBarClose returns. 0: nothing; 1 / 2: enter long / short (the
+ * numbers of the signals that ask for them); then one code per exit reason, then per refusal.
+ */
+export type DecisionCode = number;
+export const NO_DECISION = 0;
+export const ENTER_LONG_CODE = SIGNAL_ENTER_LONG;
+export const ENTER_SHORT_CODE = SIGNAL_ENTER_SHORT;
+const EXIT_REASONS = ['signal', 'stop', 'target', 'max_hold', 'daily_loss', 'drawdown', 'end_of_data', 'flatten', 'shutdown'] as const satisfies readonly ExitReason[];
+const DENY_REASONS = ['daily_loss', 'drawdown', 'supervisor', 'manual', 'reconcile', 'store', 'paused', 'cooldown'] as const satisfies readonly DenyReason[];
+const FIRST_EXIT = 3;
+const FIRST_DENIAL = FIRST_EXIT + EXIT_REASONS.length;
+const EXIT_CODE = Object.fromEntries(EXIT_REASONS.map((r, i) => [r, FIRST_EXIT + i])) as Readonly<Record<ExitReason, DecisionCode>>;
+const DENY_CODE = Object.fromEntries(DENY_REASONS.map((r, i) => [r, FIRST_DENIAL + i])) as Readonly<Record<DenyReason, DecisionCode>>;
+export const DECISIONS: readonly (Decision | EntryDenied | null)[] = [
+  null,
+  { type: 'enter', side: 'long' },
+  { type: 'enter', side: 'short' },
+  ...EXIT_REASONS.map((reason): Decision => ({ type: 'exit', reason })),
+  ...DENY_REASONS.map((reason): EntryDenied => ({ type: 'denied', reason })),
+];
+/** riskDecision's answer when it leaves the decision to the position's own rules. */
+const UNDECIDED = -1;
+/** A code that asks for an order (an entry or an exit), not nothing or a refusal. */
+export const isOrderCode = (code: DecisionCode): boolean => code !== NO_DECISION && code < FIRST_DENIAL;
+/** The exit reason of an exit's code. */
+export const exitReasonOfCode = (code: DecisionCode): ExitReason => EXIT_REASONS[code - FIRST_EXIT]!;
 
 export interface OpenPosition {
   readonly side: Side;
@@ -63,7 +83,6 @@ export class TradingEngine {
   private changes: RiskChange[] = [];
   private quietFrom = Number.POSITIVE_INFINITY;
   private quietUntil = Number.NEGATIVE_INFINITY;
-  private quietStreak: LossStreak | null = null;
   readonly qty: number;
 
   constructor(
@@ -92,6 +111,17 @@ export class TradingEngine {
     return p === null ? 'flat' : p.side;
   }
 
+  /** The position as a direction (0 flat, +1 long, −1 short). */
+  get direction(): PositionDirection {
+    const p = this.state.position;
+    return p === null ? 0 : p.side === 'long' ? 1 : -1;
+  }
+
+  /** Whether there are risk changes to drain. */
+  get changed(): boolean {
+    return this.changes.length !== 0;
+  }
+
   /** The risk changes since the last call, oldest first. */
   drainChanges(): RiskChange[] {
     if (this.changes.length === 0) return this.changes;
@@ -102,18 +132,27 @@ export class TradingEngine {
 
   /** Rolls the session (daily P&L, halts that end with it) when `time` lies in a new one. Idempotent. */
   beginBar(time: number): void {
-    // Nothing to do until the next session or the end of a cooldown, while the state is the
-    // one last rolled (a caller may restore an earlier state object: then it is rolled again).
-    const s = this.state;
-    if (time < this.quietUntil && time >= this.quietFrom && s.streak === this.quietStreak && s.sessionStart === this.quietFrom) return;
+    // Nothing to do until the next session or the end of a cooldown: the engine's own methods
+    // re-arm this window whenever they change the session or the streak, `restore` clears it.
+    if (time < this.quietUntil && time >= this.quietFrom) return;
     this.rollAndRearm(time);
   }
 
+  /** Puts back a state taken earlier (a transaction that failed): the next call rolls from it. */
+  restore(earlier: EngineState): void {
+    Object.assign(this.state, earlier);
+    this.quietUntil = Number.NEGATIVE_INFINITY;
+  }
+
   private rollAndRearm(time: number): void {
-    const s = this.state;
     this.roll(time);
+    this.rearm();
+  }
+
+  /** Notes the state just rolled: beginBar has nothing to do until the session or a cooldown ends. */
+  private rearm(): void {
+    const s = this.state;
     this.quietFrom = s.sessionStart;
-    this.quietStreak = s.streak;
     const pause = s.streak.pauseUntil;
     this.quietUntil = pause !== 0 && pause < this.sessions.until ? pause : this.sessions.until;
   }
@@ -180,6 +219,8 @@ export class TradingEngine {
     const pauseBefore = s.streak.pauseUntil;
     s.streak = afterTrade(s.streak, pnlCents, time, this.settings.consecutiveLossLimit, this.settings.consecutiveLossPauseMinutes);
     if (s.streak.pauseUntil !== pauseBefore && s.streak.pauseUntil > time) this.changes.push({ type: 'CooldownStarted', until: s.streak.pauseUntil, time });
+    // The session was rolled above; only the streak changed.
+    this.rearm();
     return { side: p.side, qty: closed, entryTime: p.entryTime, entryPrice: p.entryPrice, exitTime: time, exitPrice: price, exitReason: reason, commissionCents, pnlCents };
   }
 
@@ -194,50 +235,56 @@ export class TradingEngine {
    * entry the risk rules refused (`denied`), or null when the strategy asked for nothing.
    */
   onBarClose(time: number, close: number, signal: Signal): Decision | EntryDenied | null {
+    return DECISIONS[this.decide(time, close, SIGNAL_CODE[signal])]!;
+  }
+
+  /** onBarClose with the signal and the decision as codes (`SignalCode`, `DecisionCode`): the rules, written once. */
+  decide(time: number, close: number, signal: SignalCode): DecisionCode {
     this.beginBar(time);
     const s = this.state;
     const p = s.position;
-    const open = p === null ? 0 : moveCents(p.entryPrice, close, p.qty, directionOf(p.side)) - p.entryCommissionCents;
+    const open = p === null ? 0 : moveCents(p.entryPrice, close, p.qty, p.side === 'long' ? 1 : -1) - p.entryCommissionCents;
     const equity = this.capitalCents + s.realisedCents + open;
     s.equityCents = equity;
     if (equity > s.peakEquityCents) s.peakEquityCents = equity;
     // The risk rules, each written once, here (README "Backtest assumptions"); at the limit itself
-    // they trip. Plain expressions on fields: the JIT inlines this method into a backtest's loop.
+    // they trip. Plain expressions on fields and integer codes: the JIT inlines this method into a
+    // backtest's loop.
     const drawdown = s.peakEquityCents - equity >= this.maxDrawdownCents;
     const dailyLoss = s.sessionRealisedCents + open <= -this.dailyLossCents;
     if (s.halt !== null || drawdown || dailyLoss) {
       const d = this.riskDecision(time, signal, open, drawdown, dailyLoss);
-      if (d !== undefined) return d;
+      if (d !== UNDECIDED) return d;
     }
-    if (p !== null) return time - p.entryTime >= this.maxHoldMs ? EXIT.max_hold : signal === 'exit' ? EXIT.signal : null;
-    return signal === 'enter_long' || signal === 'enter_short' ? this.entryDecision(time, signal) : null;
+    if (p !== null) return time - p.entryTime >= this.maxHoldMs ? EXIT_CODE.max_hold : signal === SIGNAL_EXIT ? EXIT_CODE.signal : NO_DECISION;
+    return signal === SIGNAL_ENTER_LONG || signal === SIGNAL_ENTER_SHORT ? this.entryDecision(time, signal) : NO_DECISION;
   }
 
-  private entryDecision(time: number, signal: 'enter_long' | 'enter_short'): Decision | EntryDenied {
+  private entryDecision(time: number, signal: SignalCode): DecisionCode {
     const blocked = this.entryBlock(time);
-    if (blocked !== null) return DENIED[blocked];
-    return signal === 'enter_long' ? ENTER_LONG : ENTER_SHORT;
+    // An entry's code is its signal's.
+    return blocked === null ? signal : DENY_CODE[blocked];
   }
 
   /**
    * The bar's decision when a halt is in force or a limit is reached (equity and peak marked):
-   * the exit or refusal it forces, or undefined when the position's own rules still decide (a
+   * the exit or refusal it forces, or UNDECIDED when the position's own rules still decide (a
    * halt other than drawdown lets exits through; entries are refused by entryBlock).
    */
-  private riskDecision(time: number, signal: Signal, open: number, drawdown: boolean, dailyLoss: boolean): Decision | EntryDenied | null | undefined {
+  private riskDecision(time: number, signal: SignalCode, open: number, drawdown: boolean, dailyLoss: boolean): DecisionCode {
     const s = this.state;
     const p = s.position;
     const h = s.halt;
-    if (h !== null && h.reason === 'drawdown') return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
+    if (h !== null && h.reason === 'drawdown') return p ? EXIT_CODE.drawdown : this.deny(signal, 'drawdown');
     if (drawdown) {
       this.trip('drawdown', time, `equity ${fromCents(s.equityCents).toFixed(2)} is ${fromCents(s.peakEquityCents - s.equityCents).toFixed(2)} below peak ${fromCents(s.peakEquityCents).toFixed(2)}`);
-      return p ? EXIT.drawdown : this.deny(signal, 'drawdown');
+      return p ? EXIT_CODE.drawdown : this.deny(signal, 'drawdown');
     }
     if (dailyLoss) {
       if (h === null || h.reason !== 'daily_loss') this.trip('daily_loss', time, `session P&L ${fromCents(s.sessionRealisedCents + open).toFixed(2)} reached the daily loss limit ${this.settings.dailyLossLimit.toFixed(2)}`);
-      return p ? EXIT.daily_loss : this.deny(signal, 'daily_loss');
+      return p ? EXIT_CODE.daily_loss : this.deny(signal, 'daily_loss');
     }
-    return undefined;
+    return UNDECIDED;
   }
 
   /** Why entries are refused at `time`, or null when they are allowed. */
@@ -294,7 +341,7 @@ export class TradingEngine {
     this.changes.push({ type: 'HaltCleared', reason: h.reason, time, cause });
   }
 
-  private deny(signal: Signal, reason: EntryDenied['reason']): EntryDenied | null {
-    return signal === 'enter_long' || signal === 'enter_short' ? DENIED[reason] : null;
+  private deny(signal: SignalCode, reason: DenyReason): DecisionCode {
+    return signal === SIGNAL_ENTER_LONG || signal === SIGNAL_ENTER_SHORT ? DENY_CODE[reason] : NO_DECISION;
   }
 }

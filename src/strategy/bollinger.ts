@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { Bollinger } from '../indicators/bollinger.ts';
-import { centredLevels, reversionSignal, signalOf } from './thresholds.ts';
-import type { ColumnCache, Strategy, StrategyDefinition, StrategyParams } from './types.ts';
+import { centredLevels, reversionSignalCode, signalCodeOf } from './thresholds.ts';
+import { strategyOf, type ColumnCache, type Strategy, type StrategyDefinition, type StrategyParams } from './types.ts';
 import { reachedColumn } from './z-compare.ts';
 
 /**
@@ -30,15 +30,13 @@ export const bollingerStrategy: StrategyDefinition = {
       // The same moments column as the z-score of that lookback.
       const reached = reachedColumn(p.period!, batch, levels);
       let at = -1;
-      return { onBar: (_close, position) => signalOf(reached[++at]!, position) };
+      return strategyOf((_close, direction) => signalCodeOf(reached[++at]!, direction));
     }
     const bands = new Bollinger(p.period!, p.k!);
     const compare = bands.compare.bind(bands);
-    return {
-      onBar(close, position) {
-        bands.push(close);
-        return reversionSignal(compare, position, levels);
-      },
-    };
+    return strategyOf((close, direction) => {
+      bands.push(close);
+      return reversionSignalCode(compare, direction, levels);
+    });
   },
 };

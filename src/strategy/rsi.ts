@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { Rsi } from '../indicators/rsi.ts';
 import { threshold, type Threshold } from '../indicators/threshold.ts';
-import { reversionSignal, type ReversionLevels } from './thresholds.ts';
-import type { Strategy, StrategyDefinition, StrategyParams } from './types.ts';
+import { reversionSignalCode, type ReversionLevels } from './thresholds.ts';
+import { strategyOf, type Strategy, type StrategyDefinition, type StrategyParams } from './types.ts';
 
 /**
  * RSI reversion: flat and RSI ≤ oversold → long; RSI ≥ overbought → short; a long exits when
@@ -38,12 +38,10 @@ export const rsiStrategy: StrategyDefinition = {
     const rsi = new Rsi(p.period!);
     const levels = rsiLevels(p.oversold!, p.overbought!, p.exitLevel!);
     const compare = rsi.compare.bind(rsi);
-    return {
-      onBar(close, position) {
-        rsi.push(close);
-        return reversionSignal(compare, position, levels);
-      },
-    };
+    return strategyOf((close, direction) => {
+      rsi.push(close);
+      return reversionSignalCode(compare, direction, levels);
+    });
   },
 };
 

@@ -1,6 +1,6 @@
 import type { Sign, Threshold } from '../indicators/threshold.ts';
 import { negate, threshold } from '../indicators/threshold.ts';
-import type { PositionState, Signal } from './types.ts';
+import { DIRECTION_OF, SIGNAL_EXIT, SIGNAL_NONE, SIGNALS, type PositionDirection, type PositionState, type Signal, type SignalCode } from './types.ts';
 
 /** sign(value − t), decided exactly by the indicator; null before it is warmed up. */
 export type Compare = (t: Threshold) => Sign | null;
@@ -48,15 +48,25 @@ export function reachedLevels(compare: Compare, levels: ReversionLevels): number
  * enterShort → short; a long exits once value ≥ exitLong, a short once value ≤ exitShort. Not
  * warmed up advises nothing.
  */
-export function signalOf(reached: number, position: PositionState): Signal {
-  if (position === 'flat') return ENTRY_SIGNAL[reached & (ENTER_LONG | ENTER_SHORT)]!;
-  return reached & (position === 'long' ? EXIT_LONG : EXIT_SHORT) ? 'exit' : 'none';
+export function signalCodeOf(reached: number, direction: PositionDirection): SignalCode {
+  if (direction === 0) return ENTRY_SIGNAL[reached & (ENTER_LONG | ENTER_SHORT)]!;
+  return reached & (direction > 0 ? EXIT_LONG : EXIT_SHORT) ? SIGNAL_EXIT : SIGNAL_NONE;
 }
 
-/** By the entry bits of `reached`: a value at both entry levels (only if they cross) goes long. A table keeps signalOf small enough to inline. */
-const ENTRY_SIGNAL: readonly Signal[] = ['none', 'none', 'enter_long', 'enter_long', 'enter_short', 'enter_short', 'enter_long', 'enter_long'];
+/** signalCodeOf as a Signal. */
+export function signalOf(reached: number, position: PositionState): Signal {
+  return SIGNALS[signalCodeOf(reached, DIRECTION_OF[position])]!;
+}
+
+/** By the entry bits of `reached`: a value at both entry levels (only if they cross) goes long (codes of SIGNALS). A table keeps signalCodeOf small enough to inline. */
+const ENTRY_SIGNAL: readonly SignalCode[] = [0, 0, 1, 1, 2, 2, 1, 1];
 
 /** Mean reversion on an indicator compared exactly with its levels (`reachedLevels`, `signalOf`). */
 export function reversionSignal(compare: Compare, position: PositionState, levels: ReversionLevels): Signal {
   return signalOf(reachedLevels(compare, levels), position);
+}
+
+/** reversionSignal as a code. */
+export function reversionSignalCode(compare: Compare, direction: PositionDirection, levels: ReversionLevels): SignalCode {
+  return signalCodeOf(reachedLevels(compare, levels), direction);
 }

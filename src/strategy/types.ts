@@ -5,11 +5,45 @@ import type { BarSeries } from '../domain/bar.ts';
 export type Signal = 'none' | 'enter_long' | 'enter_short' | 'exit';
 export type PositionState = 'flat' | 'long' | 'short';
 
+/**
+ * A Signal as a small integer, for the backtest's per-bar path (`Strategy.next`); `SIGNALS[code]`
+ * is the Signal. The engine's decision codes give an entry the same number as its signal.
+ */
+export type SignalCode = 0 | 1 | 2 | 3;
+export const SIGNAL_NONE = 0;
+export const SIGNAL_ENTER_LONG = 1;
+export const SIGNAL_ENTER_SHORT = 2;
+export const SIGNAL_EXIT = 3;
+export const SIGNALS: readonly Signal[] = ['none', 'enter_long', 'enter_short', 'exit'];
+export const SIGNAL_CODE: Readonly<Record<Signal, SignalCode>> = { none: SIGNAL_NONE, enter_long: SIGNAL_ENTER_LONG, enter_short: SIGNAL_ENTER_SHORT, exit: SIGNAL_EXIT };
+
+/** A position as a direction: 0 flat, +1 long, −1 short. */
+export type PositionDirection = 0 | 1 | -1;
+export const DIRECTION_OF: Readonly<Record<PositionState, PositionDirection>> = { flat: 0, long: 1, short: -1 };
+export const POSITION_OF: Readonly<Record<PositionDirection, PositionState>> = { 0: 'flat', 1: 'long', [-1]: 'short' };
+
 export type StrategyParams = Readonly<Record<string, number>>;
 
 export interface Strategy {
   /** Feeds the next closed bar and returns the advice for the given position. */
   onBar(close: number, position: PositionState): Signal;
+  /**
+   * The same advice as onBar, as a code, for a position direction: what a backtest calls per bar.
+   * Called as a plain function (not bound to the strategy). Optional for strategies written
+   * against onBar alone (`signalSource` adapts them); `strategyOf` builds both from it.
+   */
+  readonly next?: (close: number, direction: PositionDirection) => SignalCode;
+}
+
+/** A strategy from its advice as codes: onBar is `next` read as a Signal, so the two cannot differ. */
+export function strategyOf(next: (close: number, direction: PositionDirection) => SignalCode): Strategy {
+  return { next, onBar: (close, position) => SIGNALS[next(close, DIRECTION_OF[position])]! };
+}
+
+/** The strategy's per-bar advice as a code: its own `next`, or its onBar translated. */
+export function signalSource(strategy: Strategy): (close: number, direction: PositionDirection) => SignalCode {
+  if (strategy.next !== undefined) return strategy.next;
+  return (close, direction) => SIGNAL_CODE[strategy.onBar(close, POSITION_OF[direction])];
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { centredLevels, reversionSignal, signalOf } from './thresholds.ts';
-import type { ColumnCache, Strategy, StrategyDefinition, StrategyParams } from './types.ts';
+import { centredLevels, reversionSignalCode, signalCodeOf } from './thresholds.ts';
+import { strategyOf, type ColumnCache, type Strategy, type StrategyDefinition, type StrategyParams } from './types.ts';
 import { reachedColumn, zComparer } from './z-compare.ts';
 
 /**
@@ -34,9 +34,9 @@ export const zscoreStrategy: StrategyDefinition = {
     if (batch) {
       const reached = reachedColumn(p.lookback!, batch, levels);
       let at = -1;
-      return { onBar: (_close, position) => signalOf(reached[++at]!, position) };
+      return strategyOf((_close, direction) => signalCodeOf(reached[++at]!, direction));
     }
-    const next = zComparer(p.lookback!);
-    return { onBar: (close, position) => reversionSignal(next(close), position, levels) };
+    const compare = zComparer(p.lookback!);
+    return strategyOf((close, direction) => reversionSignalCode(compare(close), direction, levels));
   },
 };
