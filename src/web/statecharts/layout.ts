@@ -189,8 +189,17 @@ export async function layoutGraph(graph: MachineGraph): Promise<MachineLayout> {
 const CACHE_LIMIT = 64;
 const cache = new Map<string, Promise<MachineLayout>>();
 
-/** The whole machine graph (no collapse), for names and the JSON. */
-export const fullGraph = (id: MachineId): MachineGraph => machineGraph(MACHINES[id]);
+const graphs = new Map<MachineId, MachineGraph>();
+
+/** The whole machine graph (no collapse), for names and the JSON; built once per machine (read it, never change it). */
+export function fullGraph(id: MachineId): MachineGraph {
+  let graph = graphs.get(id);
+  if (!graph) {
+    graph = machineGraph(MACHINES[id]);
+    graphs.set(id, graph);
+  }
+  return graph;
+}
 
 export function machineLayout(id: MachineId, collapsed: ReadonlySet<string> = new Set()): Promise<MachineLayout> {
   const key = `${id}:${collapseKey(collapsed)}`;

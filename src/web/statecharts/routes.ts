@@ -56,6 +56,25 @@ export const eventLabel = (event: string): string => (event === 'xstate.init' ? 
 
 const row = (r: TransitionRecord): TransitionRow => ({ time: r.time, marketTime: r.marketTime ?? null, from: r.from, to: r.to, event: eventLabel(r.event) });
 
+/**
+ * A layout's picture with `active` highlighted, rendered once per layout and state: a page view
+ * would otherwise redraw every machine (1.5 ms) on the thread that trades.
+ */
+const pictures = new WeakMap<MachineLayout, Map<string | null, string>>();
+function pictureOf(layout: MachineLayout, active: string | null): string {
+  let byState = pictures.get(layout);
+  if (!byState) {
+    byState = new Map();
+    pictures.set(layout, byState);
+  }
+  let svg = byState.get(active);
+  if (svg === undefined) {
+    svg = renderSvg(layout, { active });
+    byState.set(active, svg);
+  }
+  return svg;
+}
+
 /** The statechart pages, their live fragment and the JSON graph, as one Elysia instance. */
 export function statechartRoutes(app: StatechartApp, opts: StatechartOptions = {}) {
   const viewer = opts.viewer ?? (() => ANONYMOUS);
@@ -70,7 +89,7 @@ export function statechartRoutes(app: StatechartApp, opts: StatechartOptions = {
   });
   const view = async (id: MachineId, withRows: boolean, collapsed = defaultCollapsed(id, fullGraph(id))): Promise<MachineView> => {
     const l = live(id, withRows);
-    const svg = renderSvg(await machineLayout(id, collapsed), { active: l.state });
+    const svg = pictureOf(await machineLayout(id, collapsed), l.state);
     return { machine: id, svg, live: l, fragmentUrl: `/statecharts/${id}/fragment`, pollMs, nesting: nesting(id, collapsed, `/statecharts/${id}`) };
   };
   const unknown = (request: Request, name: string) =>
