@@ -27,6 +27,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const log = createLogger({ level: config.log.level, write: (line) => process.stdout.write(line), now: Date.now, journald: process.env.JOURNAL_STREAM !== undefined });
   for (const i of issues) log.warn('config.issue', { level: i.level, path: i.path, message: i.message });
+  // A stop asked for while the service starts (the dashboard's thread takes a few hundred ms) is
+  // kept and acted on once it runs, so even then it shuts down cleanly instead of dying.
+  let early: string | null = null;
+  let onSignal: (signal: string) => void = (signal) => {
+    early ??= signal;
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   const service = await startService({ config, secrets, log, liveConfirmedOnCli: parsed.values.live === true });
   const systemd = createSystemdNotifier();
   systemd.ready(`trading ${config.mode}`);
@@ -47,8 +55,8 @@ async function main(argv: string[]): Promise<number> {
         resolve();
       });
     };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    onSignal = stop;
+    if (early !== null) stop(early);
     // `bun run start` is a wrapper process: if it is killed (even with -9) this service must not
     // live on as an orphan, or a restart would make two. Reparenting is how we learn of it.
     const parent = process.ppid;

@@ -6,7 +6,7 @@ import { silentLogger } from '../domain/log.ts';
 import { startService } from '../service/service.ts';
 import { benchSetup } from './bench-service.ts';
 import type { AdmissionOptions } from '../web/security/admission.ts';
-import { startWebServer } from '../web/server.ts';
+import { startWebWorker } from '../web/worker/host.ts';
 import type { LoadResult } from './load-client.ts';
 import { marketViewOf } from '../app/market-view.ts';
 import { createResearch } from '../app/research.ts';
@@ -61,8 +61,8 @@ export async function benchUnderLoad(o: UnderLoadOptions = {}) {
     onOrderRequest: () => void samples.push((performance.now() - published) * 1000),
   });
   await waitFor(service.system.get('strategy')!, (s) => s.matches('ready'));
-  // The dashboard as the service starts it, or with every limit lifted (the comparison run).
-  const web = startWebServer(service.app, { host: '127.0.0.1', port: 0, market: marketViewOf(service.core), research: createResearch(service.repos), ...(o.limits === false ? { admission: NO_LIMITS } : o.admission ? { admission: o.admission } : {}) });
+  // The dashboard as the service starts it (on its own thread), or with every limit lifted (the comparison run).
+  const web = await startWebWorker(service.app, { host: '127.0.0.1', port: 0, market: marketViewOf(service.core), research: createResearch(service.repos), log: silentLogger, ...(o.limits === false ? { admission: NO_LIMITS } : o.admission ? { admission: o.admission } : {}) });
   const base = `http://127.0.0.1:${web.port}`;
 
   const turn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -19,7 +19,7 @@ import { openStore } from '../store/db.ts';
 import { createRepositories, type Repositories } from '../store/repositories.ts';
 import { getStrategy, resolveParams } from '../strategy/registry.ts';
 import { startTelegram } from '../telegram/service.ts';
-import { startWebServer } from '../web/server.ts';
+import { startWebWorker } from '../web/worker/host.ts';
 import { marketViewOf } from '../app/market-view.ts';
 import { createResearch } from '../app/research.ts';
 import { acquireStoreLock } from '../store/lock.ts';
@@ -101,7 +101,8 @@ export async function startService(opts: ServiceOptions) {
   const app = createApp({ system, core, repos, config, broker, now: () => clock.now(), startedAt: clock.now(), zscoreImpl, logTail });
   log.info('service.starting', { mode: config.mode, broker: broker.name, strategy: def.name, params: JSON.stringify(params), store: config.store.path, zscore: describeZScoreImpl() });
   system.start();
-  const web = opts.web === false ? null : startWebServer(app, { host: config.web.host, port: config.web.port, token: opts.secrets.dashboardToken, market: marketViewOf(core), research: createResearch(repos), log });
+  // The dashboard runs on a thread of its own: HTTP load never runs on the thread that trades.
+  const web = opts.web === false ? null : await startWebWorker(app, { host: config.web.host, port: config.web.port, token: opts.secrets.dashboardToken, market: marketViewOf(core), research: createResearch(repos), log });
   if (web) log.info('web.listening', { url: `http://${config.web.host}:${web.port}` });
   // Starts polling in the background: Telegram being down or slow never delays trading.
   const telegramToken = opts.secrets.telegramBotToken;
@@ -136,7 +137,7 @@ export async function startService(opts: ServiceOptions) {
     await sys.disconnect();
     await broker.disconnect().catch((e: unknown) => log.warn('broker.disconnect_failed', { error: String(e) }));
     sys.stop();
-    web?.stop();
+    await web?.stop();
     store.close();
     lock.release();
     log.info('service.stopped', { reason });

@@ -17,13 +17,12 @@ import { eventRoutes } from './routes/events.ts';
 import { loginRoutes } from './routes/login.tsx';
 import { dashboardRoutes } from './routes/pages.tsx';
 import { researchRoutes } from './routes/research.tsx';
-import { isLoopbackHost } from './security/gate.ts';
 import { listen } from './listen.ts';
 import type { AdmissionOptions } from './security/admission.ts';
 import { clientAddress } from './security/client.ts';
 import { statechartRoutes } from './statecharts/routes.ts';
 import { SECURITY_HEADERS } from './security/headers.ts';
-import { TOKEN_RULE, tokenWeakness } from '../config/token-strength.ts';
+import { checkBind } from './security/bind.ts';
 
 /**
  * The HTTP surface: one Elysia instance per feature module, mounted here behind one gate (Host,
@@ -79,13 +78,7 @@ export interface StartWebOptions {
 }
 
 export function startWebServer(app: App, opts: StartWebOptions) {
-  const loopback = isLoopbackHost(opts.host);
-  // The config validator refuses this too; a second check here keeps any other caller honest.
-  if (!loopback && !opts.token) {
-    throw Object.assign(new Error(`web.host ${opts.host} is reachable from other machines, so the dashboard needs a token: set QS_DASHBOARD_TOKEN (${TOKEN_RULE}), or bind 127.0.0.1`), { name: 'ConfigError' });
-  }
-  const weak = loopback ? null : tokenWeakness(opts.token!);
-  if (weak) throw Object.assign(new Error(`web.host ${opts.host}: ${weak}`), { name: 'ConfigError' });
+  const loopback = checkBind(opts.host, opts.token);
   const market = opts.market;
   const web = createWebApp({
     app,

@@ -1,14 +1,16 @@
 /**
- * Keeps the dashboard from eating the trading thread. HTTP runs on the same event loop as the bar →
- * order path, so reads are admitted against a CPU budget: handlers may use at most `share` of wall
- * time (5 %), with a small burst so one person loading a page never waits. Past the budget, reads
- * queue per client and are served round-robin, so one flooding client cannot starve another; past
- * `maxPerClient` waiting, a client is refused (429) after a delay, so a refused flood cannot spin
- * either. Live streams are capped per client and in total; their cost is per push, not per client.
- * Commands are not paced: a flatten must never wait behind a flood of reads.
+ * Keeps the dashboard from eating the machine the trading thread runs on. The service serves HTTP
+ * on a thread of its own (`web/worker`), but that thread, its clients and the trading thread share
+ * the cores, and every render asks the trading thread for its data: so reads are admitted against a
+ * budget of wall time — handlers may use at most `share` of it, with a small burst so one person
+ * loading a page never waits. Past the budget, reads queue per client and are served round-robin,
+ * so one flooding client cannot starve another; past `maxPerClient` waiting, a client is refused
+ * (429) after a delay, so a refused flood cannot spin either. Live streams are capped per client
+ * and in total; their cost is per push, not per client. Commands are not paced: a flatten must
+ * never wait behind a flood of reads.
  */
 export interface AdmissionOptions {
-  /** Fraction of wall time read handlers may use (default 0.05: 50 ms a second, a dozen dashboard fragments). */
+  /** Fraction of wall time read handlers may use (default 0.05: 50 ms a second; the service's web thread uses 0.15, see web/worker/host.ts). */
   readonly share?: number;
   /** Credit a quiet server builds up, in ms of handler time (default 10). */
   readonly burstMs?: number;
