@@ -34,7 +34,7 @@ const FIRST_EXIT = 3;
 const FIRST_DENIAL = FIRST_EXIT + EXIT_REASONS.length;
 const EXIT_CODE = Object.fromEntries(EXIT_REASONS.map((r, i) => [r, FIRST_EXIT + i])) as Readonly<Record<ExitReason, DecisionCode>>;
 const DENY_CODE = Object.fromEntries(DENY_REASONS.map((r, i) => [r, FIRST_DENIAL + i])) as Readonly<Record<DenyReason, DecisionCode>>;
-export const DECISIONS: readonly (Decision | EntryDenied | null)[] = [
+const DECISIONS: readonly (Decision | EntryDenied | null)[] = [
   null,
   { type: 'enter', side: 'long' },
   { type: 'enter', side: 'short' },
