@@ -34,9 +34,9 @@ const NO_LIMITS = { share: 1, burstMs: 1e9, maxRunning: 1e9, maxPerClient: 1e9, 
 
 /**
  * Does the dashboard slow trading down? The whole service (journal on a real SQLite file, web on
- * loopback) takes bars as fast as it can: idle, then while another process sends `requests`
+ * loopback on its own thread, as the service runs it) takes bars as fast as it can: idle, then while another process sends `requests`
  * dashboard GETs at `concurrency` in flight and holds `sse` live streams open, then idle again. Each bar comes from
- * its own macrotask, as one from the venue's socket would, so HTTP work queued on the loop gets its
+ * its own macrotask, as one from the venue's socket would, so the dashboard's calls into the trading thread get their
  * turn between bars exactly as in production. Figures: the median bar rate of 250 ms windows under load ÷ that of the idle windows before and after (same run), and
  * the bar → order request latency in each phase.
  */
