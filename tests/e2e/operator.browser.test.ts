@@ -3,7 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { tradingHarness } from './trading-harness.ts';
-import { startWebServer } from '../../src/web/server.ts';
+import { silentLogger } from '../../src/domain/log.ts';
+import { startWebWorker, type WebWorker } from '../../src/web/worker/host.ts';
 import { storeRuns } from '../web/research-fixtures.ts';
 import { marketViewOf } from '../../src/app/market-view.ts';
 import { createResearch } from '../../src/app/research.ts';
@@ -27,7 +28,7 @@ declare const document: { documentElement: { scrollWidth: number; clientWidth: n
 
 describe.skipIf(skip)('operator pages in a browser, at desktop and phone widths', () => {
   let h: Awaited<ReturnType<typeof tradingHarness>>;
-  let server: ReturnType<typeof startWebServer>;
+  let server: WebWorker;
   let browser: Browser;
   let base: string;
 
@@ -35,7 +36,8 @@ describe.skipIf(skip)('operator pages in a browser, at desktop and phone widths'
     mkdirSync(ARTIFACTS, { recursive: true });
     h = await tradingHarness();
     storeRuns(h.repos);
-    server = startWebServer(h.app, { host: '127.0.0.1', port: 0, token: 'operator-browser-token', market: marketViewOf(h.core), research: createResearch(h.repos), pushIntervalMs: 100 });
+    // As the service serves it: the dashboard on its own thread.
+    server = await startWebWorker(h.app, { host: '127.0.0.1', port: 0, token: 'operator-browser-token', market: marketViewOf(h.core), research: createResearch(h.repos), pushIntervalMs: 100, log: silentLogger });
     await h.bars(300);
     base = `http://127.0.0.1:${server.port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
