@@ -125,8 +125,11 @@ export async function startService(opts: ServiceOptions) {
     const sys = system!;
     const position = core.state.position;
     log.info('service.stopping', { reason, policy: config.trading.shutdownPolicy, position: position?.side ?? 'flat' });
-    // First: no Telegram command may start during shutdown; a flatten it already started finishes.
+    // First: no Telegram or dashboard command may start during shutdown; a flatten one already
+    // started finishes. The dashboard's thread goes now, not after the venue: nothing may yield
+    // between stopping the actors and closing the store, or a venue event could land in the gap.
     await telegram?.stop();
+    await web?.stop();
     sys.stopEntries();
     if (config.trading.shutdownPolicy === 'flatten' && position !== null) {
       const result = await app.flatten({ channel: 'system', principal: 'shutdown' });
@@ -137,7 +140,6 @@ export async function startService(opts: ServiceOptions) {
     await sys.disconnect();
     await broker.disconnect().catch((e: unknown) => log.warn('broker.disconnect_failed', { error: String(e) }));
     sys.stop();
-    await web?.stop();
     store.close();
     lock.release();
     log.info('service.stopped', { reason });
