@@ -84,6 +84,12 @@ describe('calls from the web thread into the trading thread', () => {
     expect(out).toEqual(['RpcTimeout', 'fast']);
   });
 
+  test('a promise that settles with a value that cannot cross rejects on the web thread instead of hanging', async () => {
+    const app = { later: async () => ({ fn: () => 1 }) };
+    const out = await callFromWorker({ app }, `try { await rpc.remote('app').later(); out.push('resolved'); } catch (e) { out.push(e.message); }`);
+    expect(out).toEqual([expect.stringMatching(/clone/i)]);
+  });
+
   test('an awaited remote object is not mistaken for a promise', async () => {
     const out = await callFromWorker({ app: { x: () => 1 } }, `const a = await rpc.remote('app'); out.push(typeof a.x, a.x());`);
     expect(out).toEqual(['function', 1]);

@@ -58,7 +58,7 @@ const row = (r: TransitionRecord): TransitionRow => ({ time: r.time, marketTime:
 
 /**
  * A layout's picture with `active` highlighted, rendered once per layout and state: a page view
- * would otherwise redraw every machine (1.5 ms) on the thread that trades.
+ * would otherwise redraw every machine (~1 ms) per request.
  */
 const pictures = new WeakMap<MachineLayout, Map<string | null, string>>();
 function pictureOf(layout: MachineLayout, active: string | null): string {

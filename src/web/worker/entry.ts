@@ -2,7 +2,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { App } from '../../app/app.ts';
 import { createMarketView } from '../../app/market-view.ts';
 import type { Research } from '../../app/research.ts';
-import type { Bar } from '../../domain/bar.ts';
 import type { LogFields, Logger } from '../../domain/log.ts';
 import { startWebServer } from '../server.ts';
 import { rpcClient } from './rpc.ts';
@@ -26,7 +25,7 @@ const log: Logger = Object.fromEntries(
 try {
   const web = startWebServer(rpc.remote<App>('app'), { ...data.options, market, research: rpc.remote<Research>('research'), log });
   port.on('message', async (m: ToWorker) => {
-    if (m.type === 'bar') market.record(m.bar as Bar);
+    if (m.type === 'bar') market.record(m.bar);
     else if (m.type === 'stop') {
       await web.stop();
       rpc.close();

@@ -12,8 +12,9 @@ import { rpcChannel, serveCalls } from './rpc.ts';
  * The web thread's read budget (Admission's `share`): the fraction of its own wall time read
  * handlers may take, waits for the trading thread's answers included. Measured with
  * `bun run bench` on 2 cores (the load client on the same machine): at 0.15 the bar rate under a
- * flood stayed at 0.95–1.01 of idle while serving ~600 requests a second; at 0.3 the web thread,
- * its clients and the trading thread contended for the cores (0.85).
+ * flood read 0.82–1.11 of idle over seven runs (median 1.00) while serving 560–900 requests a
+ * second; at 0.3–0.5 the web thread, its clients and the trading thread contended for the cores
+ * (0.84–0.85).
  */
 const READ_SHARE = 0.15;
 
@@ -64,8 +65,7 @@ export async function startWebWorker(app: App, o: WebWorkerOptions): Promise<Web
         stopping = Promise.resolve();
         void worker.terminate();
         reject(Object.assign(new Error(m.message), { name: m.name }));
-      }
-      else if (m.type === 'log') o.log[m.level](m.event, m.fields);
+      } else if (m.type === 'log') o.log[m.level](m.event, m.fields);
       else if (m.type === 'stopped') stopped();
     });
     worker.on('error', (e) => {

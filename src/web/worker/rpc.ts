@@ -66,9 +66,17 @@ export function serveCalls(channel: RpcChannel, targets: Readonly<Record<string,
       }
     }
     answer({ id: r.id, pending: true });
+    const settle = (a: Answer) => {
+      try {
+        channel.settled.postMessage(a);
+      } catch (e) {
+        // A settled value that cannot cross: the caller's promise rejects instead of waiting forever.
+        channel.settled.postMessage({ id: r.id, error: errorOf(e) });
+      }
+    };
     value.then(
-      (v) => channel.settled.postMessage({ id: r.id, value: v }),
-      (e) => channel.settled.postMessage({ id: r.id, error: errorOf(e) }),
+      (v) => settle({ id: r.id, value: v }),
+      (e) => settle({ id: r.id, error: errorOf(e) }),
     );
   };
   channel.calls.on('message', onCall);
