@@ -7,6 +7,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+pub mod levels;
 pub mod moments;
 pub mod zscore;
 
@@ -127,6 +128,38 @@ pub fn rolling_tick_moments_js<'env>(
   moments::rolling_tick_moments(input, lookback, unsafe { target.as_mut() })
     .map_err(|e| range_error(env, e))?;
   Ok(target)
+}
+
+/// `levels::reached_levels` of every z into a new Uint8Array: the level bits of each bar, or
+/// `NEAR` (128) where the caller must decide exactly. Levels: enter long, enter short, exit
+/// long, exit short.
+#[napi(js_name = "reachedLevels", catch_unwind)]
+pub fn reached_levels_js<'env>(
+  env: &'env Env,
+  z: Unknown<'env>,
+  enter_long: f64,
+  enter_short: f64,
+  exit_long: f64,
+  exit_short: f64,
+) -> Result<Uint8ArraySlice<'env>> {
+  let z = float64_array(env, &z, "z")?;
+  let levels = levels::Levels { enter_long, enter_short, exit_long, exit_short };
+  let (mut data, mut buffer, mut array) = (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+  // SAFETY: plain Node-API calls on this call's env, each result checked; `data` is the fresh
+  // buffer's memory, `z.len()` bytes no other reference points at.
+  unsafe {
+    check_status!(napi::sys::napi_create_arraybuffer(env.raw(), z.len(), &mut data, &mut buffer))?;
+    check_status!(napi::sys::napi_create_typedarray(
+      env.raw(),
+      napi::sys::TypedarrayType::uint8_array,
+      z.len(),
+      buffer,
+      0,
+      &mut array
+    ))?;
+    levels::reached_levels(&z, &levels, std::slice::from_raw_parts_mut(data as *mut u8, z.len()));
+    Uint8ArraySlice::from_napi_value(env.raw(), array)
+  }
 }
 
 /// A JS-owned Float64Array: the engine's allocator can recycle its memory, where a Rust

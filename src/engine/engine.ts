@@ -83,6 +83,14 @@ export class TradingEngine {
   private changes: RiskChange[] = [];
   private quietFrom = Number.POSITIVE_INFINITY;
   private quietUntil = Number.NEGATIVE_INFINITY;
+  // The open position's numbers, mirrored from `state.position` by `hold` (the one writer of
+  // both): decide reads them every bar, and a number in a field is one load where the object
+  // behind `state.position` is three, plus a string compare for its side.
+  private dir: PositionDirection = 0;
+  private entryPrice = 0;
+  private entryTime = 0;
+  private heldQty = 0;
+  private entryCommission = 0;
   readonly qty: number;
 
   constructor(
@@ -104,6 +112,17 @@ export class TradingEngine {
       paused: false,
       streak: NO_STREAK,
     };
+    this.hold(this.state.position);
+  }
+
+  /** Sets the open position, in the state and in the numbers decide reads. */
+  private hold(position: OpenPosition | null): void {
+    this.state.position = position;
+    this.dir = position === null ? 0 : position.side === 'long' ? 1 : -1;
+    this.entryPrice = position?.entryPrice ?? 0;
+    this.entryTime = position?.entryTime ?? 0;
+    this.heldQty = position?.qty ?? 0;
+    this.entryCommission = position?.entryCommissionCents ?? 0;
   }
 
   get positionState(): PositionState {
@@ -113,8 +132,7 @@ export class TradingEngine {
 
   /** The position as a direction (0 flat, +1 long, −1 short). */
   get direction(): PositionDirection {
-    const p = this.state.position;
-    return p === null ? 0 : p.side === 'long' ? 1 : -1;
+    return this.dir;
   }
 
   /** Whether there are risk changes to drain. */
@@ -141,6 +159,7 @@ export class TradingEngine {
   /** Puts back a state taken earlier (a transaction that failed): the next call rolls from it. */
   restore(earlier: EngineState): void {
     Object.assign(this.state, earlier);
+    this.hold(earlier.position);
     this.quietUntil = Number.NEGATIVE_INFINITY;
   }
 
@@ -180,7 +199,7 @@ export class TradingEngine {
     this.beginBar(time);
     const { stop, target } = bracketLevelsInTicks(side, price, this.stopTicks, this.targetTicks);
     const position: OpenPosition = { side, qty, entryPrice: price, entryTime: time, stop, target, entryCommissionCents: this.commissionCents * qty };
-    this.state.position = position;
+    this.hold(position);
     return position;
   }
 
@@ -196,7 +215,7 @@ export class TradingEngine {
     const entryPrice = (p.entryPrice * p.qty + price * qty) / total;
     const { stop, target } = bracketLevelsInTicks(p.side, roundToTick(entryPrice), this.stopTicks, this.targetTicks);
     const position: OpenPosition = { ...p, qty: total, entryPrice, stop, target, entryCommissionCents: this.commissionCents * total };
-    this.state.position = position;
+    this.hold(position);
     return position;
   }
 
@@ -213,7 +232,7 @@ export class TradingEngine {
     const commissionCents = 2 * this.commissionCents * closed;
     const pnlCents = moveCents(p.entryPrice, price, closed, directionOf(p.side)) - commissionCents;
     const s = this.state;
-    s.position = rest > 0 ? { ...p, qty: rest, entryCommissionCents: this.commissionCents * rest } : null;
+    this.hold(rest > 0 ? { ...p, qty: rest, entryCommissionCents: this.commissionCents * rest } : null);
     s.realisedCents += pnlCents;
     s.sessionRealisedCents += pnlCents;
     const pauseBefore = s.streak.pauseUntil;
@@ -242,8 +261,8 @@ export class TradingEngine {
   decide(time: number, close: number, signal: SignalCode): DecisionCode {
     this.beginBar(time);
     const s = this.state;
-    const p = s.position;
-    const open = p === null ? 0 : moveCents(p.entryPrice, close, p.qty, p.side === 'long' ? 1 : -1) - p.entryCommissionCents;
+    const dir = this.dir;
+    const open = dir === 0 ? 0 : moveCents(this.entryPrice, close, this.heldQty, dir) - this.entryCommission;
     const equity = this.capitalCents + s.realisedCents + open;
     s.equityCents = equity;
     if (equity > s.peakEquityCents) s.peakEquityCents = equity;
@@ -256,7 +275,7 @@ export class TradingEngine {
       const d = this.riskDecision(time, signal, open, drawdown, dailyLoss);
       if (d !== UNDECIDED) return d;
     }
-    if (p !== null) return time - p.entryTime >= this.maxHoldMs ? EXIT_CODE.max_hold : signal === SIGNAL_EXIT ? EXIT_CODE.signal : NO_DECISION;
+    if (dir !== 0) return time - this.entryTime >= this.maxHoldMs ? EXIT_CODE.max_hold : signal === SIGNAL_EXIT ? EXIT_CODE.signal : NO_DECISION;
     return signal === SIGNAL_ENTER_LONG || signal === SIGNAL_ENTER_SHORT ? this.entryDecision(time, signal) : NO_DECISION;
   }
 

@@ -200,6 +200,26 @@ export function zDecides(z: number, value: number): boolean {
   return Math.abs(z - value) > 1e-12 * (Math.abs(z) + Math.abs(value));
 }
 
+/** A bar of `reachedLevelsTs` to decide exactly; no combination of the level bits has this value. */
+export const NEAR = 128;
+
+/**
+ * The bits of the levels each z reached — 1 (ready) | 2 (z < enterLong) | 4 (z > enterShort) |
+ * 8 (z > exitLong) | 16 (z < exitShort), the bits of `strategy/thresholds.ts` — where z decides
+ * all four comparisons by itself (`zDecides`); NEAR where it does not (near a level, NaN), for
+ * the caller to decide exactly. The native kernel (`native/src/levels.rs`) writes the same bytes.
+ */
+export function reachedLevelsTs(z: Float64Array, enterLong: number, enterShort: number, exitLong: number, exitShort: number): Uint8Array {
+  const out = new Uint8Array(z.length);
+  for (let i = 0; i < z.length; i++) {
+    const zi = z[i]!;
+    const far = zDecides(zi, enterLong) && zDecides(zi, enterShort) && zDecides(zi, exitLong) && zDecides(zi, exitShort);
+    // Each bit from its comparison as 0/1, without a branch: z crosses the levels at random.
+    out[i] = far ? 1 | (+(zi < enterLong) * 2) | (+(zi > enterShort) * 4) | (+(zi > exitLong) * 8) | (+(zi < exitShort) * 16) : NEAR;
+  }
+  return out;
+}
+
 /**
  * sign(z − t) at bar i, exactly, from a moments column and its `zOfMoments`; null before the
  * window is full. The same filter as `compareZ` (same z bits, same margin), then BigInt — from

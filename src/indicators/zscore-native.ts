@@ -24,6 +24,11 @@ export interface ZScoreNativeModule {
   ZScore: new (lookback: number) => NativeZScore;
   /** Exact N and D per bar on the tick grid, two entries per close (see `tick-moments.ts`). */
   rollingTickMoments(closes: Float64Array, lookback: number, out?: Float64Array): Float64Array;
+  /**
+   * The level bits of every z (`reachedLevelsTs` of `tick-moments.ts`, bit for bit): READY and one
+   * bit per level reached, or NEAR (128) where the caller must decide exactly.
+   */
+  reachedLevels(z: Float64Array, enterLong: number, enterShort: number, exitLong: number, exitShort: number): Uint8Array;
   /** The vector unit the batch kernel chose at run time ("avx512", "avx", "sse2", "portable"; `QS_ZSCORE_ISA` caps it). */
   zscoreKernel(): string;
 }
@@ -47,8 +52,8 @@ export function tryLoadZScoreNative(env: Record<string, string | undefined> = pr
         : `native/zscore.node failed to load: ${(err as Error).message ?? err}`,
     };
   }
-  if (typeof loaded.rollingZScore !== 'function' || typeof loaded.ZScore !== 'function' || typeof loaded.rollingTickMoments !== 'function') {
-    return { module: null, reason: 'native/zscore.node lacks rollingZScore/ZScore/rollingTickMoments (stale build? bun run build:native)' };
+  if (typeof loaded.rollingZScore !== 'function' || typeof loaded.ZScore !== 'function' || typeof loaded.rollingTickMoments !== 'function' || typeof loaded.reachedLevels !== 'function') {
+    return { module: null, reason: 'native/zscore.node lacks rollingZScore/ZScore/rollingTickMoments/reachedLevels (stale build? bun run build:native)' };
   }
   return { module: loaded as ZScoreNativeModule, reason: null };
 }

@@ -12,7 +12,7 @@
  * `rollingZScore`, which agree to ~1e-14 — for display and research, never for a decision.
  */
 import { tryLoadZScoreNative } from './zscore-native.ts';
-import { rollingTickMomentsTs } from './tick-moments.ts';
+import { reachedLevelsTs, rollingTickMomentsTs } from './tick-moments.ts';
 
 const native = tryLoadZScoreNative();
 
@@ -25,6 +25,14 @@ export const zscoreImpl: 'native' | 'ts' = native.module ? 'native' : 'ts';
  */
 export function rollingTickMoments(closes: Float64Array, lookback: number, out?: Float64Array): Float64Array {
   return native.module ? native.module.rollingTickMoments(closes, lookback, out) : rollingTickMomentsTs(closes, lookback, out);
+}
+
+/**
+ * The level bits of every bar's z, or NEAR where it must be decided exactly (`reachedLevelsTs`):
+ * native where built, else TypeScript; the same bytes either way.
+ */
+export function reachedLevels(z: Float64Array, enterLong: number, enterShort: number, exitLong: number, exitShort: number): Uint8Array {
+  return native.module ? native.module.reachedLevels(z, enterLong, enterShort, exitLong, exitShort) : reachedLevelsTs(z, enterLong, enterShort, exitLong, exitShort);
 }
 
 /** One line for the startup log: which implementation runs where, and why. */

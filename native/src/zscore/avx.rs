@@ -31,7 +31,9 @@ pub(crate) unsafe fn run_quad(
   // down to s + t + 1 − l, all within [0, n) by `check_segments`; `suf1`/`suf2` hold l rows.
   let load = |i: usize| _mm256_set_pd(*xp.add(s3 + i), *xp.add(s2 + i), *xp.add(s1 + i), *xp.add(s0 + i));
   // `r` steps before step t: s + t − r, added before subtracting (t − r alone underflows at t = 0).
-  let back = |t: usize, r: usize| _mm256_set_pd(*xp.add(s3 + t - r), *xp.add(s2 + t - r), *xp.add(s1 + t - r), *xp.add(s0 + t - r));
+  let back = |t: usize, r: usize| {
+    _mm256_set_pd(*xp.add(s3 + t - r), *xp.add(s2 + t - r), *xp.add(s1 + t - r), *xp.add(s0 + t - r))
+  };
   let zero = _mm256_setzero_pd();
   let inv_l = _mm256_set1_pd(1.0 / l as f64);
   let mut suf1 = vec![zero; l];
