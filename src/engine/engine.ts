@@ -118,7 +118,7 @@ export class TradingEngine {
   /** Sets the open position, in the state and in the numbers decide reads. */
   private hold(position: OpenPosition | null): void {
     this.state.position = position;
-    this.dir = position === null ? 0 : position.side === 'long' ? 1 : -1;
+    this.dir = position === null ? 0 : directionOf(position.side);
     this.entryPrice = position?.entryPrice ?? 0;
     this.entryTime = position?.entryTime ?? 0;
     this.heldQty = position?.qty ?? 0;

@@ -31,7 +31,7 @@ export function rollingTickMoments(closes: Float64Array, lookback: number, out?:
  * The level bits of every bar's z, or NEAR where it must be decided exactly (`reachedLevelsTs`):
  * native where built, else TypeScript; the same bytes either way.
  */
-export function reachedLevels(z: Float64Array, enterLong: number, enterShort: number, exitLong: number, exitShort: number): Uint8Array {
+export function levelBits(z: Float64Array, enterLong: number, enterShort: number, exitLong: number, exitShort: number): Uint8Array {
   return native.module ? native.module.reachedLevels(z, enterLong, enterShort, exitLong, exitShort) : reachedLevelsTs(z, enterLong, enterShort, exitLong, exitShort);
 }
 

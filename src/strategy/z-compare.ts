@@ -1,6 +1,6 @@
 import { compareAt, NEAR, TickMoments, zOfMoments } from '../indicators/tick-moments.ts';
-import { reachedLevels, rollingTickMoments } from '../indicators/zscore.ts';
-import { reachedLevels as reachedLevels0, type Compare, type ReversionLevels } from './thresholds.ts';
+import { levelBits, rollingTickMoments } from '../indicators/zscore.ts';
+import { reachedLevels, type Compare, type ReversionLevels } from './thresholds.ts';
 import type { ColumnCache } from './types.ts';
 
 /**
@@ -29,13 +29,13 @@ export function reachedColumn(lookback: number, batch: ColumnCache, levels: Reve
   // Far from every level, z's sign against each is compareAt's answer (one vector pass, native
   // where built); near one (ties), not warmed up or too large for doubles, the exact
   // comparisons decide, bar by bar.
-  const out = reachedLevels(z, levels.enterLong.value, levels.enterShort.value, levels.exitLong.value, levels.exitShort.value);
+  const out = levelBits(z, levels.enterLong.value, levels.enterShort.value, levels.exitLong.value, levels.exitShort.value);
   // The bar the exact path looks at; a variable of its own, so the loop's index is not captured.
   let at = 0;
   const compare: Compare = (t) => compareAt(column, z, at, closes, lookback, t);
   for (let i = out.indexOf(NEAR); i !== -1; i = out.indexOf(NEAR, i + 1)) {
     at = i;
-    out[i] = reachedLevels0(compare, levels);
+    out[i] = reachedLevels(compare, levels);
   }
   return out;
 }
